@@ -1,0 +1,56 @@
+# One source of truth for commands: README, CI and developers all use these targets.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+export NUMBA_CACHE_DIR := $(CURDIR)/.cache/numba
+
+APP_STAMP  := $(VENV)/.app-installed
+DEV_STAMP  := $(VENV)/.dev-installed
+SAMPLE     := sample_data/store/orders.csv.gz
+CHROMIUM   ?= /usr/bin/chromium
+
+.PHONY: install run test test-fast bench lint typecheck browser clean sample
+
+install: $(APP_STAMP) $(SAMPLE)
+
+$(APP_STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(DEV_STAMP): $(APP_STAMP)
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $@
+
+# The sample store is generated deterministically (seeded) instead of committed.
+$(SAMPLE): segmentation/sample_store.py | $(APP_STAMP)
+	$(PY) -m segmentation sample --out sample_data/store
+
+sample: $(SAMPLE)
+
+run: install
+	$(VENV)/bin/streamlit run app.py
+
+# Browser tests need Debian's Chromium; on a fresh Debian machine (CI) install it.
+browser:
+	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && \
+	  (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q chromium)); } || true
+
+test: install $(DEV_STAMP) browser
+	$(PY) -m pytest
+
+test-fast: install $(DEV_STAMP)
+	$(PY) -m pytest tests/core tests/app -x -q
+
+bench: install
+	$(PY) -m bench
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+
+typecheck: $(DEV_STAMP)
+	$(VENV)/bin/mypy segmentation
+
+clean:
+	rm -rf $(VENV) .cache sample_data/store .pytest_cache

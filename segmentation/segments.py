@@ -1,0 +1,51 @@
+"""The result every segmenter returns: one segment per customer, in a stable order, with names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """Customers assigned to segments.
+
+    ``labels`` is indexed by ``customer_id`` and holds segment codes ``0..len(names)-1``; code ``i``
+    is shown as ``names[i]``. Codes are ordered stably (for clusters: by value, highest first; for
+    rules: in the grid's order), so a rerun keeps segment 1 as segment 1. Every customer has exactly
+    one code; "Unclustered" or "Other" is a segment of its own, never a missing value.
+    """
+
+    labels: pd.Series
+    names: tuple[str, ...]
+    method: str
+    params: dict[str, Any] = field(default_factory=dict)
+    #: Per-customer scores used to decide (RFM scores, probabilities, ...), same index as labels.
+    scores: pd.DataFrame | None = None
+
+    def __post_init__(self) -> None:
+        codes = self.labels.to_numpy()
+        if len(codes) and (codes.min() < 0 or codes.max() >= len(self.names)):
+            raise ValueError("segment codes must lie in 0..len(names)-1")
+
+    @property
+    def named(self) -> pd.Series:
+        """Segment name per customer (categorical, categories in segment order)."""
+        cat = pd.Categorical.from_codes(self.labels.to_numpy(), categories=list(self.names))
+        return pd.Series(cat, index=self.labels.index, name="segment")
+
+    def sizes(self) -> pd.Series:
+        """Customers per segment name, in segment order, including empty segments."""
+        counts = np.bincount(self.labels.to_numpy(), minlength=len(self.names))
+        return pd.Series(counts, index=list(self.names), name="customers")
+
+    def renamed(self, names: dict[int, str] | list[str] | tuple[str, ...]) -> Segmentation:
+        """A copy with new names (user edits); codes and order are kept."""
+        new = list(self.names)
+        items = names.items() if isinstance(names, dict) else enumerate(names)
+        for code, name in items:
+            new[code] = name
+        return Segmentation(self.labels, tuple(new), self.method, self.params, self.scores)
