@@ -47,5 +47,30 @@ class Segmentation:
         new = list(self.names)
         items = names.items() if isinstance(names, dict) else enumerate(names)
         for code, name in items:
-            new[code] = name
-        return Segmentation(self.labels, tuple(new), self.method, self.params, self.scores)
+            new[code] = str(name).strip() or self.names[code]
+        if len(set(new)) != len(new):
+            raise ValueError("Two segments would have the same name; give each segment its own name.")
+        # "named": the names are final (generated once or edited by the user); profiles keep them.
+        return Segmentation(self.labels, tuple(new), self.method, {**self.params, "named": True}, self.scores)
+
+
+def cross_table(rows: Segmentation, columns: Segmentation) -> pd.DataFrame:
+    """Customers in each pair of segments of two segmentations of the same customers."""
+    right = columns.named.reindex(rows.labels.index)
+    return pd.crosstab(rows.named, right, dropna=False).rename_axis(index=None, columns=None)
+
+
+def with_segment(seg: Segmentation, customer_ids: pd.Index | list[str], name: str) -> Segmentation:
+    """A copy where the given customers form a new last segment (for example a selection on the map).
+
+    Segments emptied by the move are kept, so the other codes and names do not shift.
+    """
+    if name in seg.names:
+        raise ValueError(f"A segment called '{name}' exists already; choose another name.")
+    labels = seg.labels.copy()
+    chosen = labels.index.isin(pd.Index(customer_ids))
+    if not chosen.any():
+        raise ValueError("No customer is selected.")
+    labels[chosen] = len(seg.names)
+    params = {**seg.params, "added_segment": name}
+    return Segmentation(labels, (*seg.names, name), seg.method, params, seg.scores)

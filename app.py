@@ -1,0 +1,29 @@
+"""Segmentation Studio: the router. Page config, theme, navigation; every screen lives in pages/."""
+
+import streamlit as st
+
+from ui import demo, state, warmup, widgets
+
+st.set_page_config(page_title="Segmentation Studio", page_icon="◐", layout="wide")
+widgets.apply_theme()
+warmup.start_map_engine()  # compile the map engine in the background: the first map must not stall
+
+pages = {
+    "Prepare": [
+        st.Page("pages/data.py", title="Data", icon=":material/upload_file:", default=True),
+        st.Page("pages/criteria.py", title="Criteria", icon=":material/tune:"),
+    ],
+    "Segment": [
+        st.Page("pages/segments.py", title="Segments", icon=":material/donut_small:"),
+        st.Page("pages/map.py", title="Map", icon=":material/scatter_plot:"),
+        st.Page("pages/profiles.py", title="Profiles", icon=":material/badge:"),
+    ],
+    "Act": [
+        st.Page("pages/export.py", title="Export", icon=":material/download:"),
+        st.Page("pages/help.py", title="Help & glossary", icon=":material/help:"),
+    ],
+}
+page = st.navigation(pages)
+demo.follow_redirect()
+widgets.sidebar_status(state.current())
+page.run()

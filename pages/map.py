@@ -1,0 +1,70 @@
+"""Map: customers who look alike sit together; select a group with the brush and keep it as a segment."""
+
+import pandas as pd
+import streamlit as st
+
+from segmentation import charts
+from segmentation.segments import with_segment
+from ui import compute, state, widgets
+
+dataset = widgets.require_dataset()
+active = widgets.require_segmentation()
+seg = active.segmentation
+st.title("Customer map")
+widgets.lead(
+    "Each dot is a customer; customers who look alike on your criteria sit close together. "
+    "Drag a rectangle over the map to see who is inside, then keep them as a segment."
+)
+
+X = compute.matrix_for(dataset, active.spec)
+key = compute.spec_key(active.spec)
+job = compute.umap_job(dataset.fingerprint, key, compute.seg_key(seg), X, seg.labels.to_numpy())
+shown = st.multiselect(
+    "Show segments",
+    list(seg.names),
+    default=list(seg.names),
+    key="map_segments",
+    help="Hide segments to see the others better.",
+)
+
+
+@st.fragment(run_every=None if job.done() else 2.0)
+def draw_map() -> None:
+    if job.done() and job.exception() is None:
+        xy, caption = job.result(), "Layout: UMAP (similar customers close together)."
+    else:
+        xy = compute.quick_layout(dataset.fingerprint, key, X)
+        caption = "A first quick layout; the detailed map appears here by itself in a few seconds."
+    points = compute.map_points(dataset.table, seg, xy, shown=shown)
+    if points.attrs.get("sampled"):
+        caption += f" Showing a stratified sample of {len(points):,} of {points.attrs['total']:,} customers."
+    event = st.altair_chart(
+        charts.map_chart(points, tooltip=points.attrs["tooltip"], labels=widgets.labels(dataset.table)),
+        use_container_width=True,
+        on_select="rerun",
+        key="map_chart",
+        selection_mode="brush",
+    )
+    st.caption(caption)
+    picked = pd.Index(charts.brushed_ids(points, event.selection))
+    if picked.empty:
+        st.info("Drag on the map to select customers.")
+        return
+    st.markdown(f"**{len(picked):,} customers selected**")
+    st.dataframe(widgets.customer_rows(dataset.table, picked), use_container_width=True, height=260)
+    with st.form("save_selection"):
+        name = st.text_input("Name for this group", "Map selection", key="selection_name")
+        if st.form_submit_button("Save the selection as a segment", type="primary"):
+            with widgets.friendly_errors("Saving the selection"):
+                new = with_segment(seg, picked, name)
+            state.save(
+                state.SavedSegmentation(
+                    f"{active.title} + {name}", new, active.recipe, active.spec, {"selection": name}
+                )
+            )
+            st.success(
+                f"Saved: '{name}' is now a segment of '{active.title} + {name}'. See it on Profiles and Export."
+            )
+
+
+draw_map()

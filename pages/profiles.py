@@ -1,0 +1,66 @@
+"""Profiles: every segment explained in plain words, with what sets it apart and what to do next."""
+
+import streamlit as st
+
+from segmentation import charts
+from ui import compute, state, widgets
+
+dataset = widgets.require_dataset()
+active = widgets.require_segmentation()
+seg, table = active.segmentation, dataset.table
+profiles = compute.profiles_for(dataset, seg)
+st.title("Segment profiles")
+widgets.lead(
+    f"**{active.title}**: who is in each segment, what sets them apart and what to do next. "
+    "Click a name to rename a segment."
+)
+
+left, right = st.columns(2)
+left.altair_chart(charts.priority_chart(compute.profiles_table(profiles)), use_container_width=True)
+right.altair_chart(
+    charts.sizes_chart(charts.segment_sizes(seg, table.frame.get("monetary"))), use_container_width=True
+)
+
+
+def rename(code: int, key: str) -> None:
+    """Keep a user's new segment name (names stay unique; an empty name keeps the old one)."""
+    try:
+        state.rename_segment(active.title, code, st.session_state[key])
+    except ValueError as exc:
+        st.session_state["rename_error"] = str(exc)
+
+
+if error := st.session_state.pop("rename_error", None):
+    st.warning(error)
+
+for p in sorted(profiles, key=lambda p: -p.priority):
+    with st.container(border=True):
+        text, chart = st.columns([5, 6])
+        with text:
+            key = f"name_{compute.seg_key(seg)}_{p.code}"
+            st.text_input(
+                "Segment name",
+                p.name,
+                key=key,
+                on_change=rename,
+                args=(p.code, key),
+                label_visibility="collapsed",
+            )
+            m1, m2, m3 = st.columns(3)
+            m1.metric("Customers", f"{p.size:,}", f"{p.share:.0%} of all", delta_color="off")
+            m2.metric("Revenue", f"{p.revenue_share:.0%}", "of all revenue", delta_color="off")
+            m3.metric("Priority", f"{p.priority}/100", help=p.priority_why)
+            st.markdown(p.description)
+            st.markdown("**What to do**\n" + "\n".join(f"- {a}" for a in p.actions))
+            st.caption(widgets.mix_line(p))
+        if p.traits:
+            chart.altair_chart(charts.traits_chart(compute.traits_table(p), p.name), use_container_width=True)
+
+st.subheader("All segments side by side")
+st.caption("Each cell compares a segment's average with the average customer (100). Blue: above; red: below.")
+st.altair_chart(charts.heatmap_chart(compute.heatmap(dataset, seg)), use_container_width=True)
+
+if {"latitude", "longitude"} <= set(table.frame.columns):
+    st.subheader("Where they live")
+    st.altair_chart(charts.geo_chart(compute.geo_points(table, seg)), use_container_width=True)
+st.page_link("pages/export.py", label="Next: download campaign lists", icon=":material/arrow_forward:")

@@ -1,0 +1,126 @@
+"""Segments: ready rule sets, your own rules, or groups found automatically; keep several and compare."""
+
+import streamlit as st
+
+from segmentation import charts, recipe, rules
+from segmentation.clustering import METHOD_LABELS
+from segmentation.kscan import stability_word
+from segmentation.segments import cross_table
+from ui import compute, rule_builder, state, widgets
+
+dataset = widgets.require_dataset()
+table = dataset.table
+spec = state.criteria() or recipe.Recipe("kmeans").spec
+st.title("Build segments")
+widgets.lead(
+    "Three ways to split your customers. Keep as many segmentations as you like and compare them below."
+)
+
+ready, custom, auto = st.tabs(["Ready-made rules", "Your own rules", "Find groups automatically"])
+
+with ready:
+    options = rules.available_rule_sets(table)
+    name = st.selectbox(
+        "Rule set",
+        options,
+        format_func=lambda k: rules.RULE_SETS[k].label,
+        key="ruleset",
+        persist_state="session",
+        help="Transparent rules you can explain to anyone.",
+    )
+    st.caption(rules.RULE_SETS[name].description)
+    if st.button("Create this segmentation", type="primary", key="make_rules"):
+        rec = recipe.Recipe(name, criteria=spec.to_dict(), mappings=dataset.mappings)
+        with widgets.friendly_errors("Applying the rules"):
+            seg = compute.segment(dataset, rec)
+        state.save(state.SavedSegmentation(rules.RULE_SETS[name].label, seg, rec, spec))
+
+with custom:
+    built = rule_builder.edit(dataset)
+    if built and st.button("Create segments from these rules", type="primary", key="make_custom"):
+        rec = recipe.Recipe(
+            "custom",
+            criteria=spec.to_dict(),
+            params={"rules": [r.to_dict() for r in built]},
+            mappings=dataset.mappings,
+        )
+        with widgets.friendly_errors("Applying your rules"):
+            seg = compute.segment(dataset, rec)
+        state.save(state.SavedSegmentation("Your rules", seg, rec, spec))
+
+with auto:
+    st.caption(
+        f"Groups customers who look alike on your criteria: **{', '.join(spec.families)}** "
+        "(change them on the Criteria page)."
+    )
+    method = st.selectbox(
+        "Method",
+        list(METHOD_LABELS),
+        format_func=METHOD_LABELS.get,
+        key="cluster_method",
+        persist_state="session",
+        help="Not sure? Keep 'Balanced groups': it works well for most shops.",
+    )
+    with widgets.friendly_errors("Preparing the criteria"):
+        X = compute.matrix_for(dataset, spec)
+        scan = compute.k_scan(dataset.fingerprint, compute.spec_key(spec), 0, X)
+    left, right = st.columns([3, 2])
+    left.altair_chart(charts.kscan_chart(scan.table, scan.recommended_k), use_container_width=True)
+    with right:
+        st.markdown(f"**Recommended: {scan.recommended_k} segments.** {scan.reason}")
+        k = st.slider(
+            "Number of segments",
+            2,
+            12,
+            scan.recommended_k,
+            key="cluster_k",
+            help="More segments are more specific but smaller and harder to act on.",
+            disabled=method == "hdbscan",
+        )
+        row = scan.table.set_index("k").loc[k]
+        st.metric(
+            "How stable are these groups?",
+            stability_word(row["stability"]).capitalize(),
+            help="Whether the same groups come back on a slightly different sample of customers.",
+        )
+    if st.button("Create segments", type="primary", key="make_clusters"):
+        rec = recipe.Recipe(method, criteria=spec.to_dict(), params={"k": int(k)}, mappings=dataset.mappings)
+        with widgets.friendly_errors("Finding the segments"):
+            seg = compute.segment(dataset, rec)
+        state.save(
+            state.SavedSegmentation(
+                f"{METHOD_LABELS[method].split(' (')[0]} · {len(seg.names)}", seg, rec, spec
+            )
+        )
+
+items = state.saved()
+if not items:
+    st.info("No segmentation yet: create one above.")
+    st.stop()
+
+st.divider()
+st.subheader("Your segmentations")
+titles = list(items)
+title = st.radio(
+    "Active segmentation (used by the Map, Profiles and Export)",
+    titles,
+    horizontal=True,
+    index=titles.index(state.active().title),
+    key="active_pick",
+)
+state.activate(title)
+active = items[title]
+st.altair_chart(
+    charts.sizes_chart(charts.segment_sizes(active.segmentation, dataset.table.frame.get("monetary"))),
+    use_container_width=True,
+)
+
+if len(items) > 1:
+    with st.expander("Compare two segmentations"):
+        a, b = st.columns(2)
+        first = a.selectbox("Rows", titles, index=titles.index(title), key="cmp_a")
+        second = b.selectbox("Columns", titles, index=(titles.index(title) + 1) % len(titles), key="cmp_b")
+        st.dataframe(
+            cross_table(items[first].segmentation, items[second].segmentation), use_container_width=True
+        )
+st.page_link("pages/profiles.py", label="Next: understand each segment", icon=":material/arrow_forward:")

@@ -1,0 +1,113 @@
+"""Command line: ``python -m segmentation <command>``.
+
+Commands live in a small registry so other modules can add theirs with :func:`command`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from segmentation.io import DataError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: its name, one-line help, how it adds its arguments and what it runs."""
+
+    name: str
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Handler
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(
+    name: str, help: str, arguments: Callable[[argparse.ArgumentParser], None]
+) -> Callable[[Handler], Handler]:
+    """Register a subcommand (decorator); the handler returns the exit code."""
+
+    def register(run: Handler) -> Handler:
+        COMMANDS[name] = Command(name, help, arguments, run)
+        return run
+
+    return register
+
+
+def _inspect_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, help="CSV, Excel or Parquet file")
+    parser.add_argument("--sheet", default=None, help="Excel sheet to read (first filled sheet by default)")
+
+
+@command("inspect", "Read a file and print what was understood and the ledger as JSON.", _inspect_args)
+def inspect(args: argparse.Namespace) -> int:
+    from segmentation.io import read_table
+    from segmentation.ledger import prepare
+    from segmentation.schema import suggest_mapping
+
+    raw = read_table(args.file, name=args.file.name, sheet=args.sheet)
+    suggestion = suggest_mapping(raw)
+    intake = prepare(raw, suggestion.mapping)
+    if intake.kind == "transactions":
+        row = intake.con.execute(f"SELECT count(DISTINCT customer_id) FROM {intake.transactions}").fetchone()
+        customers = int(row[0]) if row else 0
+    else:
+        customers = int(intake.customers["customer_id"].nunique())
+    report = {
+        "format": raw.format,
+        "encoding": raw.encoding,
+        "separator": raw.separator,
+        "sheet": raw.sheet,
+        "kind": intake.kind,
+        "roles": dict(suggestion.mapping.roles),
+        "ambiguous_dates": list(suggestion.ambiguous),
+        "ledger": intake.ledger.to_dict(),
+        "customers": customers,
+        "notes": [*intake.notes, *suggestion.notes],
+    }
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    if intake.ledger.kept == 0:
+        print(f"No usable row in {args.file.name}: {intake.ledger.summary()}.", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _sample_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, required=True, help="folder to write the sample store into")
+
+
+@command("sample", "Write the generated sample store (orders and customers) into a folder.", _sample_args)
+def sample(args: argparse.Namespace) -> int:
+    from segmentation import sample_store
+
+    sample_store.write(args.out)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every registered command."""
+    parser = argparse.ArgumentParser(prog="segmentation", description="Segmentation Studio tools.")
+    subs = parser.add_subparsers(dest="command", required=True)
+    for cmd in COMMANDS.values():
+        sub = subs.add_parser(cmd.name, help=cmd.help, description=cmd.help)
+        cmd.arguments(sub)
+        sub.set_defaults(_run=cmd.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; plain messages on stderr and exit code 2 for data problems."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args._run(args))
+    except DataError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,173 @@
+"""Files plus confirmed column roles -> one customer table, with a report per file.
+
+The single path every entry point takes (app, command line, recipe, benchmarks): read each file,
+prepare it with its mapping (ledger), join transactions and customer attributes, build features and,
+where the history allows, predictive scores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from segmentation import features, io, predictive, schema
+from segmentation.catalog import CustomerTable
+from segmentation.ledger import Ledger
+
+#: Set-aside rows kept for download per file; the ledger still counts every one of them.
+SET_ASIDE_LIMIT = 100_000
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """An uploaded or local file: its name (for format detection), its bytes or path, the sheet."""
+
+    name: str
+    data: bytes | Path
+    sheet: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        digest = hashlib.sha256()
+        if isinstance(self.data, bytes):
+            digest.update(self.data)
+        else:
+            with open(self.data, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+        digest.update(f"{self.name}|{self.sheet}".encode())
+        return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What happened to one file: format, roles used, and the ledger of its rows."""
+
+    name: str
+    kind: str
+    format: str
+    encoding: str | None
+    separator: str | None
+    mapping: schema.Mapping
+    ledger: Ledger
+    notes: tuple[str, ...]
+    set_aside: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The customer table and how it was made. ``transactions`` names the canonical table in ``con``."""
+
+    table: CustomerTable
+    files: tuple[FileReport, ...]
+    fingerprint: str
+    con: duckdb.DuckDBPyConnection | None = field(default=None, repr=False, compare=False)
+    transactions: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def mappings(self) -> dict[str, dict]:
+        return {f.kind: f.mapping.to_dict() for f in self.files}
+
+
+def suggest(source: SourceFile) -> tuple[io.RawTable, schema.Suggestion]:
+    """Read a file and propose its column roles (the Data page shows them for confirmation)."""
+    raw = io.read_table(_readable(source), name=source.name, sheet=source.sheet)
+    return raw, schema.suggest_mapping(raw)
+
+
+def load_dataset(
+    sources: Sequence[SourceFile],
+    mappings: dict[str, schema.Mapping] | None = None,
+    *,
+    reference_date: pd.Timestamp | None = None,
+    predictions: bool = True,
+) -> Dataset:
+    """Read, prepare and join up to one transaction log and one customer table.
+
+    ``mappings`` maps a file name to its confirmed mapping; files without one use the suggestion.
+    Raises ``io.DataError`` with a plain message when the files cannot make a customer table.
+    """
+    if not sources:
+        raise io.DataError(
+            "No file was given. Upload an order history or a customer list, or use the sample store."
+        )
+    con = duckdb.connect()
+    intakes: dict[str, io.Intake] = {}
+    reports = []
+    for source in sources:
+        mapping = (mappings or {}).get(source.name)
+        intake = io.load(_readable(source), name=source.name, sheet=source.sheet, mapping=mapping, con=con)
+        if intake.kind in intakes:
+            raise io.DataError(
+                f"Two files look like {_KIND_WORDS[intake.kind]} ('{intakes[intake.kind].name}' and "
+                f"'{source.name}'). Combine them into one file, or correct the table type of one of them."
+            )
+        intakes[intake.kind] = intake
+        reports.append(_report(source.name, intake))
+
+    orders, customers = intakes.get("transactions"), intakes.get("customers")
+    if orders is not None and orders.ledger.kept == 0:
+        raise io.DataError(
+            f"No usable order line in '{source.name}': every row was set aside. See the reasons below."
+        )
+    table = features.build_customer_table(
+        con,
+        orders.transactions if orders else None,
+        customers.customers if customers else None,
+        has_time=orders.has_time if orders else False,
+        reference_date=reference_date,
+    )
+    notes: list[str] = []
+    if predictions and orders is not None:
+        table, note = _with_predictions(con, orders.transactions, table)
+        notes.append(note)
+    fingerprint = hashlib.sha256(
+        "|".join(
+            f"{s.fingerprint}:{r.mapping.to_dict()}" for s, r in zip(sources, reports, strict=True)
+        ).encode()
+    ).hexdigest()[:16]
+    return Dataset(
+        table=table,
+        files=tuple(reports),
+        fingerprint=fingerprint,
+        con=con,
+        transactions=orders.transactions if orders else None,
+        notes=tuple(notes),
+    )
+
+
+_KIND_WORDS = {"transactions": "order histories", "customers": "customer lists"}
+
+
+def _readable(source: SourceFile) -> bytes | Path:
+    return source.data
+
+
+def _report(name: str, intake: io.Intake) -> FileReport:
+    return FileReport(
+        name=name,
+        kind=intake.kind,
+        format=intake.raw.format,
+        encoding=intake.raw.encoding,
+        separator=intake.raw.separator,
+        mapping=intake.mapping,
+        ledger=intake.ledger,
+        notes=tuple(intake.notes),
+        set_aside=intake.set_aside_rows(limit=SET_ASIDE_LIMIT),
+    )
+
+
+def _with_predictions(
+    con: duckdb.DuckDBPyConnection, transactions: str, table: CustomerTable
+) -> tuple[CustomerTable, str]:
+    try:
+        result = predictive.predict_churn(con, transactions, table)
+    except ValueError as exc:  # too little history: say so, segment without predictions
+        return table, f"Predicted behaviour left out: {exc}"
+    return predictive.with_predictions(table, result.scores), result.summary()

@@ -1,0 +1,127 @@
+"""The recipe: the whole path from raw columns to named segments as one plain JSON document.
+
+Mapping + criteria + method + parameters + seed. The same recipe on the same data gives the same
+segments in the same order with the same names. Loading a recipe parses JSON and validates fields:
+it never imports, evaluates or executes anything it contains.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from segmentation import clustering, profiling, rules
+from segmentation.catalog import CustomerTable
+from segmentation.criteria import CriteriaEncoder, CriteriaSpec
+from segmentation.dataset import Dataset, SourceFile, load_dataset
+from segmentation.io import DataError
+from segmentation.kscan import scan_k
+from segmentation.schema import Mapping
+from segmentation.segments import Segmentation
+
+VERSION = 1
+CLUSTER_METHODS = ("kmeans", "gmm", "hdbscan", "ward", "kprototypes")
+DEFAULT_FAMILIES = ("behavioural", "value", "channel")
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Everything needed to redo a segmentation. ``method`` is a clustering method or a rule set name."""
+
+    method: str
+    criteria: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+    mappings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    random_state: int = 0
+    names: list[str] | None = None
+    version: int = VERSION
+
+    def __post_init__(self) -> None:
+        if self.method not in (*CLUSTER_METHODS, *rules.RULE_SETS, "custom"):
+            raise DataError(f"This recipe uses an unknown method '{self.method}'.")
+
+    @property
+    def spec(self) -> CriteriaSpec:
+        return CriteriaSpec.from_dict(self.criteria) if self.criteria else CriteriaSpec(DEFAULT_FAMILIES)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Recipe:
+        try:
+            doc = json.loads(text)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise DataError("This is not a recipe file: it is not valid JSON.") from exc
+        if not isinstance(doc, dict) or "method" not in doc:
+            raise DataError("This is not a recipe file: it has no segmentation method.")
+        unknown = set(doc) - {f for f in cls.__dataclass_fields__}
+        if unknown:
+            raise DataError(
+                f"This recipe has fields Segmentation Studio does not know: {', '.join(sorted(unknown))}."
+            )
+        if doc.get("version", VERSION) > VERSION:
+            raise DataError("This recipe was made by a newer Segmentation Studio; please update the app.")
+        return cls(**doc)
+
+
+def segment(table: CustomerTable, recipe: Recipe) -> Segmentation:
+    """Apply a recipe to a customer table: same data and recipe, same segments, order and names."""
+    if recipe.method in CLUSTER_METHODS:
+        k = int(
+            recipe.params.get("k")
+            or clustering.scan_k_for(table, recipe.spec, random_state=recipe.random_state)
+        )
+        seg, _ = clustering.cluster_segmentation(
+            table, recipe.spec, method=recipe.method, k=k, random_state=recipe.random_state
+        )
+        seg = seg.renamed(profiling.generated_names(table, seg))
+    elif recipe.method == "custom":
+        seg = rules.custom_segments(table, [rules.Rule.from_dict(r) for r in recipe.params.get("rules", [])])
+    else:
+        seg = rules.RULE_SETS[recipe.method].function(table)
+    if recipe.names:
+        if len(recipe.names) != len(seg.names):
+            raise DataError(
+                "The recipe's segment names do not match the number of segments found in this data."
+            )
+        seg = seg.renamed(recipe.names)
+    return seg
+
+
+def apply(recipe: Recipe, sources: Sequence[SourceFile]) -> tuple[Dataset, Segmentation]:
+    """Read files with the recipe's confirmed column roles, then segment."""
+    by_kind = {kind: Mapping.from_dict(m) for kind, m in recipe.mappings.items()}
+    mappings = {}
+    for source in sources:
+        from segmentation.dataset import suggest
+
+        _, suggestion = suggest(source)
+        kind = suggestion.mapping.kind
+        mappings[source.name] = by_kind.get(kind, suggestion.mapping)
+    dataset = load_dataset(sources, mappings)
+    return dataset, segment(dataset.table, recipe)
+
+
+def recommended_k(table: CustomerTable, spec: CriteriaSpec, random_state: int = 0) -> int:
+    """The number of segments the k scan recommends for these criteria."""
+    X = CriteriaEncoder(spec, table.catalog).fit_transform(table.frame)
+    return scan_k(X, random_state=random_state).recommended_k
+
+
+def default_recipe(dataset: Dataset, *, random_state: int = 0) -> Recipe:
+    """A sensible start: k-means on the behaviour families the data has, with the recommended k."""
+    from segmentation.criteria import available_criteria
+
+    families = [info.family for info in available_criteria(dataset.table) if info.family in DEFAULT_FAMILIES]
+    spec = CriteriaSpec(tuple(families) or DEFAULT_FAMILIES)
+    k = recommended_k(dataset.table, spec, random_state)
+    return Recipe(
+        method="kmeans",
+        criteria=spec.to_dict(),
+        params={"k": int(k)},
+        mappings=dataset.mappings,
+        random_state=random_state,
+    )

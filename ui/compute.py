@@ -1,0 +1,193 @@
+"""Cached wrappers around the core. Keys: the dataset's fingerprint plus the parameters as JSON.
+
+Frames and matrices are passed as ``_``-prefixed arguments so Streamlit never hashes them (hashing a
+large frame costs more than the cache saves); caches are bounded.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from segmentation import criteria, embedding, export, kscan, profiling, recipe, rules
+from segmentation.criteria import CriteriaSpec
+from segmentation.dataset import Dataset
+from segmentation.segments import Segmentation
+
+
+def spec_key(spec: CriteriaSpec) -> str:
+    return json.dumps(spec.to_dict(), sort_keys=True)
+
+
+@st.cache_resource(max_entries=6, show_spinner="Preparing the criteria…")
+def matrix(fingerprint: str, spec_json: str, _dataset: Dataset) -> tuple[np.ndarray, Any]:
+    encoder = criteria.CriteriaEncoder(CriteriaSpec.from_dict(json.loads(spec_json)), _dataset.table.catalog)
+    X = encoder.fit_transform(_dataset.table.frame)
+    return X, encoder
+
+
+def matrix_for(dataset: Dataset, spec: CriteriaSpec) -> np.ndarray:
+    return matrix(dataset.fingerprint, spec_key(spec), dataset)[0]
+
+
+@st.cache_data(max_entries=12, show_spinner="Trying 2 to 12 segments…")
+def k_scan(fingerprint: str, spec_json: str, seed: int, _X: np.ndarray) -> kscan.KScan:
+    return kscan.scan_k(_X, random_state=seed)
+
+
+@st.cache_resource(max_entries=16, show_spinner="Finding the segments…")
+def run_recipe(fingerprint: str, recipe_json: str, _dataset: Dataset) -> Segmentation:
+    return recipe.segment(_dataset.table, recipe.Recipe.from_json(recipe_json))
+
+
+def segment(dataset: Dataset, rec: recipe.Recipe) -> Segmentation:
+    return run_recipe(dataset.fingerprint, rec.to_json(), dataset)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def rule_sizes(fingerprint: str, rules_json: str, _dataset: Dataset) -> pd.DataFrame:
+    parsed = [rules.Rule.from_dict(r) for r in json.loads(rules_json)]
+    return rules.rule_sizes(_dataset.table, parsed)
+
+
+def seg_key(seg: Segmentation) -> str:
+    """A cheap fingerprint of a segmentation: method, params, names and the label bytes."""
+    import hashlib
+
+    digest = hashlib.sha256(seg.labels.to_numpy().tobytes())
+    digest.update(json.dumps([seg.method, seg.params, seg.names], sort_keys=True, default=str).encode())
+    return digest.hexdigest()[:16]
+
+
+@st.cache_resource(max_entries=16, show_spinner="Describing the segments…")
+def profiles(
+    fingerprint: str, key: str, _dataset: Dataset, _seg: Segmentation
+) -> list[profiling.SegmentProfile]:
+    return profiling.profile_segments(_dataset.table, _seg)
+
+
+def profiles_for(dataset: Dataset, seg: Segmentation) -> list[profiling.SegmentProfile]:
+    return profiles(dataset.fingerprint, seg_key(seg), dataset, seg)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Drawing a first map…")
+def quick_layout(fingerprint: str, spec_json: str, _X: np.ndarray) -> np.ndarray:
+    return embedding.quick_layout(_X)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def umap_job(fingerprint: str, spec_json: str, key: str, _X: np.ndarray, _labels: np.ndarray):
+    """Start the UMAP layout in the background; the Map page polls the returned future."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="umap")
+    return pool.submit(embedding.umap_layout, _X, strata=_labels)
+
+
+TOOLTIP_FACTS = ("monetary", "frequency", "recency_days", "preferred_channel", "city")
+MAX_POINTS = 20_000
+
+
+def map_points(table, seg: Segmentation, xy: np.ndarray, *, shown: list[str], seed: int = 0) -> pd.DataFrame:
+    """The customers to draw: layout, segment and tooltip facts; a stratified sample above MAX_POINTS.
+
+    ``xy`` rows follow ``table.frame``; only the plotted and tooltip columns are sent to the browser.
+    """
+    tips = [c for c in TOOLTIP_FACTS if c in table.frame]
+    points = table.frame[tips].copy()
+    points.insert(0, "customer_id", table.frame.index.astype(str))
+    points.insert(1, "x", xy[:, 0])
+    points.insert(2, "y", xy[:, 1])
+    points.insert(3, "segment", seg.named.reindex(table.frame.index).astype(str).to_numpy())
+    points = points[points["segment"].isin(shown)].reset_index(drop=True)
+    total = len(points)
+    if total > MAX_POINTS:
+        rng = np.random.default_rng(seed)
+        keep = np.concatenate(
+            [
+                rng.choice(idx, size=max(1, round(len(idx) * MAX_POINTS / total)), replace=False)
+                for idx in points.groupby("segment", observed=True).indices.values()
+            ]
+        )
+        points = points.iloc[np.sort(keep)].reset_index(drop=True)
+    points.attrs.update(tooltip=tips, total=total, sampled=len(points) < total)
+    return points
+
+
+@st.cache_resource(max_entries=16, show_spinner="Preparing the list…")
+def _campaign_list(
+    fingerprint: str, key: str, params: str, _dataset: Dataset, _seg: Segmentation
+) -> pd.DataFrame:
+    segments, columns, holdout = json.loads(params)
+    return export.campaign_list(
+        _dataset.table, _seg, segments=segments, columns=columns, holdout_share=holdout
+    )
+
+
+def campaign_list(
+    dataset: Dataset, seg: Segmentation, segments: tuple, columns: tuple, holdout: float
+) -> pd.DataFrame:
+    params = json.dumps([list(segments), list(columns), holdout])
+    return _campaign_list(dataset.fingerprint, seg_key(seg), params, dataset, seg)
+
+
+@st.cache_resource(max_entries=16, show_spinner="Preparing the platform file…")
+def _platform_file(fingerprint: str, key: str, params: str, _rows: pd.DataFrame):
+    platform, country, consent = json.loads(params)
+    return export.platform_file(_rows, platform, default_country=country, consent_only=consent)
+
+
+def platform_file(
+    dataset: Dataset, seg: Segmentation, rows: pd.DataFrame, platform: str, country: str, consent: bool
+):
+    key = f"{seg_key(seg)}:{len(rows)}:{pd.util.hash_pandas_object(rows['customer_id'], index=False).sum()}"
+    return _platform_file(dataset.fingerprint, key, json.dumps([platform, country, consent]), rows)
+
+
+def profiles_table(profiles: list[profiling.SegmentProfile]) -> pd.DataFrame:
+    return profiling.profiles_frame(profiles)
+
+
+def traits_table(profile: profiling.SegmentProfile) -> pd.DataFrame:
+    from dataclasses import asdict
+
+    return pd.DataFrame([asdict(t) for t in profile.traits])
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _heatmap(fingerprint: str, key: str, _dataset: Dataset, _seg: Segmentation) -> pd.DataFrame:
+    return profiling.heatmap_frame(_dataset.table, _seg)
+
+
+def heatmap(dataset: Dataset, seg: Segmentation) -> pd.DataFrame:
+    return _heatmap(dataset.fingerprint, seg_key(seg), dataset, seg)
+
+
+def geo_points(table, seg: Segmentation) -> pd.DataFrame:
+    points = table.frame[["latitude", "longitude"]].copy()
+    points["segment"] = seg.named.reindex(table.frame.index).astype(str).to_numpy()
+    return points
+
+
+def report_html(dataset: Dataset, saved) -> str:
+    """The client report: sizes, priorities, heat map and a section per segment."""
+    from segmentation import charts, report
+
+    seg = saved.segmentation
+    profiles = profiles_for(dataset, seg)
+    sizes = charts.segment_sizes(seg, dataset.table.frame.get("monetary"))
+    figures = {
+        "Segment sizes": charts.sizes_chart(sizes),
+        "Where to focus": charts.priority_chart(profiling.profiles_frame(profiles)),
+        "All segments side by side": charts.heatmap_chart(heatmap(dataset, seg)),
+    }
+    notes = [
+        *dataset.table.notes,
+        *dataset.notes,
+        f"Method: {saved.recipe.method}; criteria: {', '.join(saved.spec.families)}.",
+    ]
+    return report.report_html(f"Customer segments: {saved.title}", sizes, profiles, figures, notes)

@@ -1,0 +1,79 @@
+"""Session-state keys and typed getters. Everything a user builds lives in their own session only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from segmentation.criteria import CriteriaSpec
+from segmentation.dataset import Dataset
+from segmentation.recipe import Recipe
+from segmentation.segments import Segmentation
+
+DATASET = "dataset"
+CRITERIA = "criteria"
+SAVED = "segmentations"
+ACTIVE = "active_segmentation"
+
+
+@dataclass
+class SavedSegmentation:
+    """A segmentation the user keeps, with what is needed to redo, explain and map it."""
+
+    title: str
+    segmentation: Segmentation
+    recipe: Recipe
+    spec: CriteriaSpec
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def current() -> Dataset | None:
+    return st.session_state.get(DATASET)
+
+
+def set_dataset(dataset: Dataset) -> None:
+    """A new customer table invalidates everything built on the old one."""
+    st.session_state[DATASET] = dataset
+    for key in (CRITERIA, SAVED, ACTIVE):
+        st.session_state.pop(key, None)
+
+
+def criteria() -> CriteriaSpec | None:
+    return st.session_state.get(CRITERIA)
+
+
+def set_criteria(spec: CriteriaSpec) -> None:
+    st.session_state[CRITERIA] = spec
+
+
+def saved() -> dict[str, SavedSegmentation]:
+    return st.session_state.setdefault(SAVED, {})
+
+
+def save(item: SavedSegmentation, *, activate: bool = True) -> None:
+    saved()[item.title] = item
+    if activate:
+        st.session_state[ACTIVE] = item.title
+
+
+def active() -> SavedSegmentation | None:
+    items = saved()
+    title = st.session_state.get(ACTIVE)
+    if title in items:
+        return items[title]
+    return next(reversed(items.values()), None) if items else None
+
+
+def activate(title: str) -> None:
+    st.session_state[ACTIVE] = title
+
+
+def rename_segment(title: str, code: int, name: str) -> None:
+    """Rename one segment of a saved segmentation; the recipe remembers the names."""
+    import dataclasses
+
+    item = saved()[title]
+    item.segmentation = item.segmentation.renamed({code: name})
+    item.recipe = dataclasses.replace(item.recipe, names=list(item.segmentation.names))

@@ -1,0 +1,176 @@
+"""Shared widgets: theme, sidebar status, guards for missing input, the ledger, friendly errors."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pandas as pd
+import streamlit as st
+
+from segmentation.dataset import Dataset, FileReport
+from segmentation.io import DataError
+from segmentation.ledger import REASON_LABELS
+
+log = logging.getLogger("segmentation_studio")
+
+_CSS = """
+<style>
+  .block-container {padding-top: 2.2rem; max-width: 1280px;}
+  h1 {font-weight: 650; letter-spacing: -0.01em;}
+  [data-testid="stMetricValue"] {font-size: 1.7rem;}
+  .seg-card {border: 1px solid #e3e7f0; border-radius: 10px; padding: 1rem 1.2rem; background: #fff;}
+  .seg-lead {color: #4a5163; font-size: 1.02rem; margin-top: -0.6rem; margin-bottom: 1rem;}
+</style>
+"""
+
+
+def apply_theme() -> None:
+    st.markdown(_CSS, unsafe_allow_html=True)
+
+
+def lead(text: str) -> None:
+    """A one-line explanation under a page title."""
+    st.markdown(f'<p class="seg-lead">{text}</p>', unsafe_allow_html=True)
+
+
+def sidebar_status(dataset: Dataset | None) -> None:
+    from ui import demo, state  # local: demo imports compute, which imports state
+
+    with st.sidebar:
+        if dataset is None:
+            st.caption("No data loaded yet.")
+        else:
+            table = dataset.table
+            st.caption(
+                f"**{len(table.frame):,} customers** loaded from {', '.join(f.name for f in dataset.files)}"
+            )
+            active = state.active()
+            if active is not None:
+                st.caption(f"Active segmentation: **{active.title}**")
+        st.button(
+            "▶ One-click demo",
+            key="sidebar_demo",
+            on_click=demo.run,
+            help="Loads the sample store and a ready segmentation, so you can start presenting at once.",
+            use_container_width=True,
+        )
+
+
+def require_dataset() -> Dataset:
+    """Stop the page with a pointer to the Data page when nothing is loaded."""
+    dataset = st.session_state.get("dataset")
+    if dataset is None:
+        st.info("Load your customer data first: upload a file or pick the sample store on the Data page.")
+        st.page_link("pages/data.py", label="Go to Data", icon=":material/upload_file:")
+        st.stop()
+    return dataset
+
+
+@contextmanager
+def friendly_errors(action: str) -> Iterator[None]:
+    """Show a plain message instead of a traceback; log the type only (never customer data)."""
+    try:
+        yield
+    except DataError as exc:
+        st.error(str(exc), icon=":material/error:")
+        st.stop()
+    except ValueError as exc:
+        st.warning(f"{action} did not work: {exc}", icon=":material/warning:")
+        st.stop()
+    except Exception as exc:  # a bug of ours: say so plainly, keep the details in the server log
+        log.exception("unexpected error while %s (%s)", action, type(exc).__name__)
+        st.error(
+            f"Something went wrong while {action.lower()}. Your data is safe; try again, or report this "
+            "to the Segmentation Studio team.",
+            icon=":material/error:",
+        )
+        st.stop()
+
+
+def ledger_view(report: FileReport) -> None:
+    """Every row of a file accounted for: read = kept + set aside, with reasons and a download."""
+    ledger = report.ledger
+    aside = sum(ledger.set_aside.values())
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Rows read", f"{ledger.read:,}")
+    c2.metric("Kept", f"{ledger.kept:,}", help="Rows used to build the customer table.")
+    c3.metric(
+        "Set aside",
+        f"{aside:,}",
+        help="Rows we could not use. Each has a reason below; nothing is dropped silently.",
+    )
+    if aside:
+        reasons = pd.DataFrame(
+            [
+                (REASON_LABELS.get(r, r), n, f"{n / ledger.read:.1%}")
+                for r, n in ledger.set_aside.items()
+                if n
+            ],
+            columns=["Reason", "Rows", "Share of file"],
+        )
+        st.dataframe(reasons, hide_index=True, use_container_width=False)
+        shown = len(report.set_aside)
+        st.download_button(
+            f"Download the {shown:,} set-aside rows" + (" (first part)" if shown < aside else ""),
+            data=report.set_aside.to_csv(index=False).encode("utf-8-sig"),
+            file_name=f"set_aside_{report.name.split('.')[0]}.csv",
+            mime="text/csv",
+            key=f"aside_{report.name}",
+        )
+    for note in report.notes:
+        st.caption(f"ℹ️ {note}")
+
+
+def require_segmentation():
+    """Stop the page with a pointer to the Segments page when no segmentation exists yet."""
+    from ui import state
+
+    active = state.active()
+    if active is None:
+        st.info(
+            "Create a segmentation first on the Segments page (or click ▶ One-click demo in the sidebar)."
+        )
+        st.page_link("pages/segments.py", label="Go to Segments", icon=":material/donut_small:")
+        st.stop()
+    return active
+
+
+KEY_FACTS = (
+    "recency_days",
+    "frequency",
+    "monetary",
+    "avg_order_value",
+    "preferred_channel",
+    "favourite_category",
+    "age",
+    "city",
+    "country",
+)
+
+
+def customer_rows(table, ids, limit: int = 500) -> pd.DataFrame:
+    """A readable table of some customers: key facts with plain column labels."""
+    cols = [c for c in KEY_FACTS if c in table.frame]
+    labels = {f.name: f.label for f in table.catalog}
+    return table.frame.loc[ids[:limit], cols].rename(columns=labels)
+
+
+def labels(table) -> dict[str, str]:
+    """Plain labels of the customer table's columns."""
+    return {f.name: f.label for f in table.catalog}
+
+
+def mix_line(profile) -> str:
+    """Top categories, channels, places and demographics of a segment in one line."""
+    parts = []
+    for title, mix in (
+        ("Buys", profile.top_categories),
+        ("Shops via", profile.channels),
+        ("Lives in", profile.places),
+    ):
+        if mix:
+            parts.append(f"{title}: " + ", ".join(f"{name} {share:.0%}" for name, share in mix[:3]))
+    parts += [f"{k}: {v}" for k, v in profile.demographics.items()]
+    return " · ".join(parts)
