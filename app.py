@@ -25,5 +25,8 @@ pages = {
 }
 page = st.navigation(pages)
 demo.follow_redirect()
-widgets.sidebar_status(state.current())
-page.run()
+status = st.sidebar.container()
+try:
+    page.run()
+finally:  # after the page, so the status reflects what the page just loaded (even if it stopped early)
+    widgets.sidebar_status(status, state.current())

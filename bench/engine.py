@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 
 from segmentation.catalog import CustomerTable, Feature
-from segmentation.clustering import SegmentClusterer, scan_k
+from segmentation.clustering import SegmentClusterer
 from segmentation.criteria import CriteriaEncoder, CriteriaSpec
 from segmentation.embedding import MapLayout, warm_up
+from segmentation.kscan import scan_k
 
 K_TRUE = 6
 SPEC = CriteriaSpec(("behavioural", "value", "channel", "demographic", "geographic", "loyalty"))

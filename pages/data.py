@@ -54,7 +54,7 @@ if dataset is not None:
     for note in (*dataset.table.notes, *dataset.notes):
         st.caption(f"ℹ️ {note}")
     st.subheader(f"Your {len(dataset.table.frame):,} customers")
-    st.dataframe(mapping_editor.preview(dataset.table), use_container_width=True, height=320)
+    st.dataframe(mapping_editor.preview(dataset.table), width="stretch", height=320)
     st.page_link(
         "pages/criteria.py", label="Next: choose what to segment on", icon=":material/arrow_forward:"
     )

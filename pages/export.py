@@ -51,7 +51,7 @@ st.caption(
 
 lists, platforms, report = st.tabs(["Campaign lists", "E-mail and ad platforms", "Report and recipe"])
 with lists:
-    st.dataframe(rows.head(200), use_container_width=True, height=240, hide_index=True)
+    st.dataframe(rows.head(200), width="stretch", height=240, hide_index=True)
     c1, c2, c3 = st.columns(3)
     c1.download_button(
         "One CSV file",
@@ -60,7 +60,7 @@ with lists:
         "text/csv",
         key="dl_csv",
         on_click="ignore",
-        use_container_width=True,
+        width="stretch",
     )
     c2.download_button(
         "One Excel file",
@@ -69,7 +69,7 @@ with lists:
         key="dl_xlsx",
         on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        use_container_width=True,
+        width="stretch",
     )
     fmt = c3.radio("Zip with one file per segment as", ["csv", "xlsx"], horizontal=True, key="zip_fmt")
     c3.download_button(
@@ -79,7 +79,7 @@ with lists:
         "application/zip",
         key="dl_zip",
         on_click="ignore",
-        use_container_width=True,
+        width="stretch",
     )
     st.caption(
         "Cells that spreadsheet programs could run as formulas are made safe (prefixed with an apostrophe)."

@@ -40,7 +40,7 @@ def draw_map() -> None:
         caption += f" Showing a stratified sample of {len(points):,} of {points.attrs['total']:,} customers."
     event = st.altair_chart(
         charts.map_chart(points, tooltip=points.attrs["tooltip"], labels=widgets.labels(dataset.table)),
-        use_container_width=True,
+        width="stretch",
         on_select="rerun",
         key="map_chart",
         selection_mode="brush",
@@ -51,7 +51,7 @@ def draw_map() -> None:
         st.info("Drag on the map to select customers.")
         return
     st.markdown(f"**{len(picked):,} customers selected**")
-    st.dataframe(widgets.customer_rows(dataset.table, picked), use_container_width=True, height=260)
+    st.dataframe(widgets.customer_rows(dataset.table, picked), width="stretch", height=260)
     with st.form("save_selection"):
         name = st.text_input("Name for this group", "Map selection", key="selection_name")
         if st.form_submit_button("Save the selection as a segment", type="primary"):

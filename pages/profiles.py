@@ -16,9 +16,9 @@ widgets.lead(
 )
 
 left, right = st.columns(2)
-left.altair_chart(charts.priority_chart(compute.profiles_table(profiles)), use_container_width=True)
+left.altair_chart(charts.priority_chart(compute.profiles_table(profiles)), width="stretch")
 right.altair_chart(
-    charts.sizes_chart(charts.segment_sizes(seg, table.frame.get("monetary"))), use_container_width=True
+    charts.sizes_chart(charts.segment_sizes(seg, table.frame.get("monetary"))), width="stretch"
 )
 
 
@@ -47,20 +47,20 @@ for p in sorted(profiles, key=lambda p: -p.priority):
                 label_visibility="collapsed",
             )
             m1, m2, m3 = st.columns(3)
-            m1.metric("Customers", f"{p.size:,}", f"{p.share:.0%} of all", delta_color="off")
-            m2.metric("Revenue", f"{p.revenue_share:.0%}", "of all revenue", delta_color="off")
+            m1.metric("Customers", f"{p.size:,}", help=f"{p.share:.1%} of all customers")
+            m2.metric("Share of revenue", f"{p.revenue_share:.0%}")
             m3.metric("Priority", f"{p.priority}/100", help=p.priority_why)
             st.markdown(p.description)
             st.markdown("**What to do**\n" + "\n".join(f"- {a}" for a in p.actions))
             st.caption(widgets.mix_line(p))
         if p.traits:
-            chart.altair_chart(charts.traits_chart(compute.traits_table(p), p.name), use_container_width=True)
+            chart.altair_chart(charts.traits_chart(compute.traits_table(p), p.name), width="stretch")
 
 st.subheader("All segments side by side")
 st.caption("Each cell compares a segment's average with the average customer (100). Blue: above; red: below.")
-st.altair_chart(charts.heatmap_chart(compute.heatmap(dataset, seg)), use_container_width=True)
+st.altair_chart(charts.heatmap_chart(compute.heatmap(dataset, seg)), width="stretch")
 
 if {"latitude", "longitude"} <= set(table.frame.columns):
     st.subheader("Where they live")
-    st.altair_chart(charts.geo_chart(compute.geo_points(table, seg)), use_container_width=True)
+    st.altair_chart(charts.geo_chart(compute.geo_points(table, seg)), width="stretch")
 st.page_link("pages/export.py", label="Next: download campaign lists", icon=":material/arrow_forward:")

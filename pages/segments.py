@@ -65,7 +65,7 @@ with auto:
         X = compute.matrix_for(dataset, spec)
         scan = compute.k_scan(dataset.fingerprint, compute.spec_key(spec), 0, X)
     left, right = st.columns([3, 2])
-    left.altair_chart(charts.kscan_chart(scan.table, scan.recommended_k), use_container_width=True)
+    left.altair_chart(charts.kscan_chart(scan.table, scan.recommended_k), width="stretch")
     with right:
         st.markdown(f"**Recommended: {scan.recommended_k} segments.** {scan.reason}")
         k = st.slider(
@@ -112,7 +112,7 @@ state.activate(title)
 active = items[title]
 st.altair_chart(
     charts.sizes_chart(charts.segment_sizes(active.segmentation, dataset.table.frame.get("monetary"))),
-    use_container_width=True,
+    width="stretch",
 )
 
 if len(items) > 1:
@@ -120,7 +120,5 @@ if len(items) > 1:
         a, b = st.columns(2)
         first = a.selectbox("Rows", titles, index=titles.index(title), key="cmp_a")
         second = b.selectbox("Columns", titles, index=(titles.index(title) + 1) % len(titles), key="cmp_b")
-        st.dataframe(
-            cross_table(items[first].segmentation, items[second].segmentation), use_container_width=True
-        )
+        st.dataframe(cross_table(items[first].segmentation, items[second].segmentation), width="stretch")
 st.page_link("pages/profiles.py", label="Next: understand each segment", icon=":material/arrow_forward:")

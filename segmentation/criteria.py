@@ -27,6 +27,19 @@ from segmentation.catalog import FAMILIES, FAMILY_HELP, FAMILY_LABELS, CustomerT
 ENCODABLE_KINDS = frozenset({"numeric", "boolean", "categorical", "tags"})
 MISSING = "(missing)"
 
+#: Features used only when the user picks them by name (``CriteriaSpec.features``), with the reason.
+#: Timing habits are mostly noise for segment shape (a 7-column weekday one-hot alone outweighs
+#: recency within its family); gap averages are undefined for one-time buyers (often a third of a
+#: shop) and repeat what frequency and tenure already say. On the planted sample store, leaving them
+#: out by default lifts k-means recovery (ARI) from about 0.79 to about 0.9.
+OPT_IN_FEATURES: dict[str, str] = {
+    "preferred_weekday": "favourite shopping day is a habit, not a buying pattern; add it by name",
+    "preferred_hour": "favourite shopping hour is a habit, not a buying pattern; add it by name",
+    "mean_days_between_orders": "undefined for one-time buyers and repeats frequency and tenure",
+}
+#: A non-negative feature is log-transformed when its skewness exceeds this and the log reduces it.
+SKEW_THRESHOLD = 0.5
+
 
 @dataclass(frozen=True)
 class FamilyInfo:
@@ -37,6 +50,8 @@ class FamilyInfo:
     help: str
     features: tuple[str, ...]
     n_customers: int
+    #: The features used when the user does not pick any (``features`` minus the opt-in ones).
+    default_features: tuple[str, ...] = ()
 
 
 def usable_features(table: CustomerTable) -> list[Feature]:
@@ -75,9 +90,44 @@ def available_criteria(table: CustomerTable) -> list[FamilyInfo]:
             continue
         known = table.frame[names].notna().any(axis=1)
         infos.append(
-            FamilyInfo(family, FAMILY_LABELS[family], FAMILY_HELP[family], tuple(names), int(known.sum()))
+            FamilyInfo(
+                family,
+                FAMILY_LABELS[family],
+                FAMILY_HELP[family],
+                tuple(names),
+                int(known.sum()),
+                tuple(default_features(names)),
+            )
         )
     return infos
+
+
+def default_features(names: Sequence[str]) -> list[str]:
+    """Features of one family used by default: all but ``OPT_IN_FEATURES``, unless nothing else is left.
+
+    Examples
+    --------
+    >>> default_features(["recency_days", "preferred_weekday"])
+    ['recency_days']
+    >>> default_features(["preferred_weekday"])
+    ['preferred_weekday']
+    """
+    kept = [n for n in names if n not in OPT_IN_FEATURES]
+    return kept or list(names)
+
+
+def needs_log(values: pd.Series | np.ndarray) -> bool:
+    """Whether a numeric column calls for ``log1p``: non-negative, right-skewed, and the log helps.
+
+    The catalog flags money and counts as skewed; this catches the rest from the data (days since
+    the last order, longest gap, ...): skewness above ``SKEW_THRESHOLD`` that ``log1p`` reduces.
+    """
+    x = _as_float(pd.DataFrame({"x": values})).ravel()
+    x = x[np.isfinite(x)]
+    if len(x) < 3 or x.min() < 0:
+        return False
+    skew = float(pd.Series(x).skew())
+    return bool(np.isfinite(skew) and skew > SKEW_THRESHOLD and abs(pd.Series(np.log1p(x)).skew()) < skew)
 
 
 @dataclass(frozen=True)
@@ -264,6 +314,13 @@ class CriteriaEncoder(TransformerMixin, BaseEstimator):
             and f.name in frame
             and frame[f.name].notna().any()
         ]
+        if wanted is None:  # no explicit pick: leave the opt-in features out, family by family
+            defaults = {
+                name
+                for family in self.spec.families
+                for name in default_features([f.name for f in chosen if f.family == family])
+            }
+            chosen = [f for f in chosen if f.name in defaults]
         if not chosen:
             labels = ", ".join(FAMILY_LABELS[f] for f in self.spec.families) or "none"
             raise ValueError(
@@ -272,14 +329,14 @@ class CriteriaEncoder(TransformerMixin, BaseEstimator):
             )
         return chosen
 
-    def _column_transformer(self, chosen: Iterable[Feature]) -> ColumnTransformer:
+    def _column_transformer(self, chosen: Iterable[Feature], logged: set[str]) -> ColumnTransformer:
         parts = []
         for f in chosen:
             if f.kind in ("numeric", "boolean"):
                 steps: list[tuple[str, Any]] = [
                     ("float", FunctionTransformer(_as_float, feature_names_out="one-to-one"))
                 ]
-                if f.skewed:
+                if f.name in logged:
                     steps.append(("log", FunctionTransformer(_signed_log1p, feature_names_out="one-to-one")))
                 steps += [
                     (
@@ -320,7 +377,13 @@ class CriteriaEncoder(TransformerMixin, BaseEstimator):
         if len(frame) == 0:
             raise ValueError("There are no customers to group.")
         chosen = self._chosen(frame)
-        columns = self._column_transformer(chosen)
+        # Log for the catalog's money and counts, and for any other non-negative right-skewed number.
+        self.logged_ = tuple(
+            f.name
+            for f in chosen
+            if f.kind == "numeric" and (f.skewed or f.unit == "days" or needs_log(frame[f.name]))
+        )
+        columns = self._column_transformer(chosen, set(self.logged_))
         encoded = columns.fit_transform(frame)
         family_of = {f.name: f.family for f in chosen}
         cols_by_family: dict[str, list[int]] = {}

@@ -1,7 +1,7 @@
 """The customer map: a 2-D layout of the criteria matrix (PCA at once, UMAP when ready).
 
 UMAP is fitted on a stratified sample (so every segment is present) and the other customers are
-placed with ``transform``; the browser receives at most ~20k points (``plot_sample``). ``umap`` is
+placed at the weighted mean of their nearest fitted neighbours (``MapLayout.transform``); the browser receives at most ~20k points (``plot_sample``). ``umap`` is
 imported lazily: its first use compiles numba code for tens of seconds, which ``warm_up`` does in a
 background thread when the app starts (with ``NUMBA_CACHE_DIR`` set, later processes reuse part of it).
 """
@@ -65,13 +65,21 @@ def plot_sample(labels: pd.Series, max_points: int = 20_000, random_state: int =
 
 
 class MapLayout:
-    """UMAP layout fitted on a stratified sample; the other rows are placed with ``transform``.
+    """UMAP layout fitted on a stratified sample; the other rows are placed next to their neighbours.
 
     Parameters
     ----------
     sample_size : int
         Rows UMAP is fitted on (stratified by ``strata`` when given).
     n_neighbors, min_dist : UMAP parameters.
+    n_epochs : int
+        Layout epochs of the fit (UMAP's own default is 500 up to 10k rows, 200 above).
+    init : {"pca", "spectral"}
+        Starting layout; "pca" skips the spectral eigen-solve (about 3 s at 10k rows) at no
+        measured loss of trustworthiness.
+    exact_transform : bool
+        Place new rows with UMAP's own ``transform`` (nearest neighbours plus extra layout epochs,
+        about 10x slower) instead of the neighbour-weighted mean (see ``transform``).
     random_state : int
         Seed; UMAP then runs single-threaded and is reproducible.
 
@@ -84,11 +92,21 @@ class MapLayout:
     """
 
     def __init__(
-        self, sample_size: int = 20_000, n_neighbors: int = 15, min_dist: float = 0.1, random_state: int = 0
+        self,
+        sample_size: int = 10_000,
+        n_neighbors: int = 15,
+        min_dist: float = 0.1,
+        n_epochs: int = 200,
+        init: str = "pca",
+        exact_transform: bool = False,
+        random_state: int = 0,
     ) -> None:
         self.sample_size = sample_size
         self.n_neighbors = n_neighbors
         self.min_dist = min_dist
+        self.n_epochs = n_epochs
+        self.init = init
+        self.exact_transform = exact_transform
         self.random_state = random_state
 
     def _umap(self, n_rows: int) -> Any:
@@ -97,11 +115,14 @@ class MapLayout:
         return umap.UMAP(
             n_neighbors=min(self.n_neighbors, max(n_rows - 1, 2)),
             min_dist=self.min_dist,
+            n_epochs=self.n_epochs,
+            init=self.init if n_rows > 3 else "random",
             random_state=self.random_state,
             n_jobs=1,
         )
 
     def fit(self, X: Any, strata: Any = None) -> MapLayout:
+        """Fit UMAP on a stratified sample of ``X`` and place every row; returns ``self``."""
         X = np.ascontiguousarray(X, dtype=np.float32)
         if len(X) < 3:
             raise ValueError("A map needs at least three customers.")
@@ -117,14 +138,35 @@ class MapLayout:
         return self
 
     def transform(self, X: Any, chunk: int = 100_000) -> np.ndarray:
-        """Place new rows on the fitted map (in chunks to bound memory)."""
+        """Place new rows on the fitted map, in chunks to bound memory.
+
+        Each row goes to the mean position of its ``n_neighbors`` nearest fitted customers, weighted
+        by UMAP's own membership strengths: this is UMAP's starting point for new rows, without the
+        extra layout epochs that cost 90 % of its ``transform`` time and barely move points.
+        """
         X = np.ascontiguousarray(X, dtype=np.float32)
-        parts = [self.model_.transform(X[i : i + chunk]) for i in range(0, len(X), chunk)]
+        place = self.model_.transform if self.exact_transform else self._place
+        parts = [place(X[i : i + chunk]) for i in range(0, len(X), chunk)]
         return np.vstack(parts).astype(np.float32) if parts else np.empty((0, 2), np.float32)
 
+    def _place(self, X: np.ndarray) -> np.ndarray:
+        from umap.umap_ import smooth_knn_dist
 
-def umap_layout(X: Any, strata: Any = None, sample_size: int = 20_000, random_state: int = 0) -> np.ndarray:
-    """UMAP positions (n, 2) of every row: fitted on a stratified sample, the rest transformed."""
+        model = self.model_
+        k = int(model._n_neighbors)
+        index = getattr(model, "_knn_search_index", None)
+        if index is None:  # small fits use exact neighbours and keep no search index
+            return np.asarray(model.transform(X), dtype=np.float32)
+        ind, dist = index.query(X, k, epsilon=0.12)
+        dist = dist.astype(np.float32)
+        sigmas, rhos = smooth_knn_dist(dist, float(k), local_connectivity=0.0)
+        weights = np.exp(-np.maximum(dist - rhos[:, None], 0.0) / sigmas[:, None])
+        weights /= weights.sum(axis=1, keepdims=True)
+        return np.einsum("ij,ijd->id", weights, model.embedding_[ind]).astype(np.float32)
+
+
+def umap_layout(X: Any, strata: Any = None, sample_size: int = 10_000, random_state: int = 0) -> np.ndarray:
+    """UMAP positions (n, 2) of every row: fitted on a stratified sample, the rest placed by neighbours."""
     return MapLayout(sample_size, random_state=random_state).fit(X, strata).embedding_
 
 

@@ -176,10 +176,10 @@ def _quote(relation: str) -> str:
 
 
 def _overview(
-    con: duckdb.DuckDBPyConnection, rel: str, mixed: Sequence[str], k: int
+    con: duckdb.DuckDBPyConnection, rel: str, mixed: Sequence[str]
 ) -> tuple[Any, dict[str, tuple[list[str], bool]]]:
-    """One scan: the last timestamp, and for each mixed column its top ``k`` values by net revenue
-    and whether any spend falls outside them (more values, or blanks)."""
+    """One scan: the last timestamp, and for each mixed column its values by net revenue (highest
+    first, ties alphabetical) and whether some lines leave it blank."""
     flags = "".join(f', grouping("{c}")' for c in mixed)
     keys = "".join(f', "{c}"' for c in mixed)
     sets = "".join(f'("{c}"), ' for c in mixed)
@@ -187,13 +187,12 @@ def _overview(
     rows = con.execute(sql).fetchall()
     n = len(mixed)
     last_ts = next((r[0] for r in rows if all(r[2 : 2 + n])), None)  # the grand-total row
-    tops: dict[str, tuple[list[str], bool]] = {}
+    ranked: dict[str, tuple[list[str], bool]] = {}
     for i, column in enumerate(mixed):
         own = [(r[2 + n + i], r[1] or 0.0) for r in rows if r[2 + i] == 0]
         values = sorted((v for v in own if v[0] is not None), key=lambda v: (-v[1], str(v[0])))
-        pooled = len(values) > k or any(v[0] is None for v in own)
-        tops[column] = ([str(v[0]) for v in values[:k]], pooled)
-    return last_ts, tops
+        ranked[column] = ([str(v[0]) for v in values], any(v[0] is None for v in own))
+    return last_ts, ranked
 
 
 def _share_names(values: Sequence[str], prefix: str) -> list[str]:
@@ -214,15 +213,16 @@ def _mix_cte(
     """CTE: distinct count, favourite value and spend shares of one column per customer.
 
     ``source`` yields ``customer_id, v, s`` (value and purchase spend) at customer-value grain.
+    Conditional sums use CASE inside the aggregate: DuckDB runs each FILTER clause as its own pass.
     """
-    shares = [f"coalesce(sum(s) FILTER (WHERE v = ?), 0) / nullif(sum(s), 0) AS {n}" for n in names]
+    shares = [f"coalesce(sum(CASE WHEN v = ? THEN s END), 0) / nullif(sum(s), 0) AS {n}" for n in names]
     if other:
         marks = ", ".join("?" * len(names))
-        shares.append(f"1 - coalesce(sum(s) FILTER (WHERE v IN ({marks})), 0) / nullif(sum(s), 0) AS {other}")
+        shares.append(f"1 - coalesce(sum(CASE WHEN v IN ({marks}) THEN s END), 0) / nullif(sum(s), 0) AS {other}")
     # min over (-spend, value): the highest spend wins, ties go to the alphabetically first value
     return (
         f"{column} AS (SELECT customer_id, count(v)::DOUBLE AS {count}, "
-        f"min({{'a': -s, 'b': v}}) FILTER (WHERE v IS NOT NULL AND s > 0).b AS {favourite}, "
+        f"min(CASE WHEN v IS NOT NULL AND s > 0 THEN {{'a': -s, 'b': v}} END).b AS {favourite}, "
         f"{', '.join(shares)} FROM ({source}) GROUP BY customer_id)"
     )
 
@@ -230,38 +230,35 @@ def _mix_cte(
 def _mode_cte(column: str) -> str:
     """CTE: each customer's most frequent non-blank ``column`` over orders (ties: alphabetically first)."""
     return (
-        f"{column} AS (SELECT customer_id, min({{'a': -n, 'b': v}}).b AS {column} FROM "
+        f"{column}_mode AS (SELECT customer_id, min({{'a': -n, 'b': v}}).b AS {column} FROM "
         f"(SELECT customer_id, {column} AS v, count(*) AS n FROM ol WHERE {column} IS NOT NULL GROUP BY ALL) "
         "GROUP BY customer_id)"
     )
 
 
 def _orders_ctes(rel: str, cols: set[str], has_time: bool) -> list[str]:
-    """CTEs at order grain (``ol``: one scan of the lines), then per customer (``o``); purchase orders are those
-    with at least one non-return line (their ``ts``)."""
+    """CTEs at order grain (``ol``: one aggregation of the lines), then per customer (``o``, no window:
+    the longest gap comes from each customer's sorted list of order dates); purchase orders are those
+    with at least one non-return line (their ``ts``). Return-only orders keep ``ts`` NULL."""
     # channel, country and city describe the order, not the line: one value per order is enough
     extra = "".join(f', min("{c}") AS {c}' for c in ("channel", "country", "city") if c in cols)
     qty = ", sum(quantity) AS qty" if "quantity" in cols else ""
-
-    def busiest(counts: str) -> str:  # 1-based position of the first maximum; NULL without purchases
-        return f"CASE WHEN count(ts) > 0 THEN list_position({counts}, list_max({counts})) END"
-
-    days = ", ".join(f"count(*) FILTER (WHERE isodow(ts) = {d})" for d in range(1, 8))
-    hours = ", ".join(f"count(*) FILTER (WHERE hour(ts) = {h})" for h in range(24))
-    hour = f", list_value({hours}) AS hc, {busiest('hc')} - 1 AS hour" if has_time else ""
-    # return-only orders keep ts NULL: they sort last, so they never split a gap between purchases
-    return [
-        "ol AS MATERIALIZED (SELECT customer_id, min(ts) FILTER (WHERE NOT is_return) AS ts, "
-        "sum(amount) AS amount, sum(greatest(amount, 0)) FILTER (WHERE NOT is_return) AS spend, "
-        f"count(*) AS n_lines, count(*) FILTER (WHERE is_return) AS n_ret{qty}{extra} "
+    days = ", ".join(f"count(CASE WHEN d = {d} THEN 1 END)" for d in range(1, 8))
+    ctes = [
+        "ol AS MATERIALIZED (SELECT customer_id, min(CASE WHEN NOT is_return THEN ts END) AS ts, "
+        "sum(amount) AS amount, sum(CASE WHEN NOT is_return THEN greatest(amount, 0) END) AS spend, "
+        f"count(*) AS n_lines, count(CASE WHEN is_return THEN 1 END) AS n_ret{qty}{extra} "
         f"FROM {rel} GROUP BY customer_id, order_id)",
-        f"g AS (SELECT customer_id, amount, n_lines, n_ret{', qty' if qty else ''}, ts, ts::DATE AS d, "
-        "date_diff('day', lag(ts::DATE) OVER (PARTITION BY customer_id ORDER BY ts), ts::DATE) AS gap FROM ol)",
         "o AS (SELECT customer_id, sum(n_ret) / sum(n_lines) AS return_rate, sum(amount)::DOUBLE AS monetary"
-        f"{', sum(qty)::DOUBLE AS units' if qty else ''}, count(ts) AS n_orders, min(d) AS first_d, "
-        "max(d) AS last_d, max(gap) AS gap, "
-        f"list_value({days}) AS wc, {busiest('wc')} AS weekday{hour} FROM g GROUP BY customer_id)",
+        f"{', sum(qty)::DOUBLE AS units' if qty else ''}, count(ts) AS n_orders, min(ts)::DATE AS first_d, "
+        "max(ts)::DATE AS last_d, list_sort(list(ts::DATE)) AS dates, "  # NULLs (return-only orders) sort last
+        f"list_value({days}) AS wc, CASE WHEN count(ts) > 0 THEN list_position(wc, list_max(wc)) END AS weekday "
+        "FROM (SELECT *, isodow(ts) AS d FROM ol) GROUP BY customer_id)",
     ]  # fmt: skip
+    if has_time:  # most orders per hour, ties to the earliest hour
+        ctes.append("hr AS (SELECT customer_id, arg_max(h, n * 32 - h) AS hour FROM (SELECT customer_id, "
+                    "hour(ts) AS h, count(*) AS n FROM ol WHERE ts IS NOT NULL GROUP BY ALL) GROUP BY customer_id)")  # fmt: skip
+    return ctes
 
 
 def _transaction_features(
@@ -272,7 +269,7 @@ def _transaction_features(
     max_categories: int,
     notes: list[str],
 ) -> tuple[pd.DataFrame, pd.Timestamp | None, dict[str, Feature]]:
-    """Aggregate the transactions relation to one row per customer in a single DuckDB query."""
+    """Aggregate the transactions relation to one row per customer: one scan for the overview, one query."""
     rel = _quote(transactions)
     try:
         cols = {d[0] for d in con.execute(f"SELECT * FROM {rel} LIMIT 0").description}
@@ -284,7 +281,7 @@ def _transaction_features(
             f"The orders table lacks the column(s) {', '.join(missing)}; map them on the data page."
         )
     mixed = [c for c in ("category", "channel") if c in cols]
-    last_ts, tops = _overview(con, rel, mixed, max_categories)
+    last_ts, ranked = _overview(con, rel, mixed)
     if reference_date is None and last_ts is not None:
         reference_date = pd.Timestamp(last_ts).normalize() + pd.Timedelta(days=1)
         notes.append(f"Reference date {reference_date:%Y-%m-%d}: the day after the last order.")
@@ -302,12 +299,13 @@ def _transaction_features(
         f"date_diff('day', o.first_d, {ref})::DOUBLE AS first_order_days_ago",
         "CASE WHEN o.n_orders > 1 THEN date_diff('day', o.first_d, o.last_d) / (o.n_orders - 1) END "
         "AS mean_days_between_orders",
-        "o.gap::DOUBLE AS max_gap_days",
+        "list_max(list_transform(range(1, len(o.dates)), lambda i: date_diff('day', o.dates[i], o.dates[i + 1])))"
+        "::DOUBLE AS max_gap_days",
         "o.monetary / nullif(o.n_orders, 0) AS avg_order_value",
         "o.weekday::DOUBLE AS weekday",
-        *(["o.hour::DOUBLE AS preferred_hour"] if has_time else []),
+        *(["hr.hour::DOUBLE AS preferred_hour"] if has_time else []),
     ]
-    joins: list[str] = []
+    joins: list[str] = ["LEFT JOIN hr USING (customer_id)"] if has_time else []
     sources = {
         "category": f"SELECT customer_id, category AS v, sum(greatest(amount, 0)) AS s FROM {rel} "
         "WHERE NOT is_return GROUP BY ALL",
@@ -318,7 +316,8 @@ def _transaction_features(
     mixes = (("category", "share_cat_", "n_categories", "favourite_category", "product_usage", "categories"),
              ("channel", "share_ch_", "n_channels", "preferred_channel", "channel", "channels"))  # fmt: skip
     for column, prefix, count, favourite, family, words in mixes:
-        top, pooled = tops.get(column, ([], False))
+        values, blank = ranked.get(column, ([], False))
+        top, pooled = values[:max_categories], len(values) > max_categories or blank
         if not top:
             notes.append(f"No {column} in the orders: {column} features left out.")
             continue
@@ -336,8 +335,8 @@ def _transaction_features(
     for column in ("country", "city"):
         if column in cols:
             ctes.append(_mode_cte(column))
-            selects.append(f"{column}.{column}")
-            joins.append(f"LEFT JOIN {column} USING (customer_id)")
+            selects.append(f"{column}_mode.{column}")
+            joins.append(f"LEFT JOIN {column}_mode USING (customer_id)")
     sql = f"WITH {', '.join(ctes)} SELECT {', '.join(selects)} FROM o {' '.join(joins)}"
     frame = (
         con.execute(sql, params).df().set_index("customer_id").drop(columns=["n_channels"], errors="ignore")

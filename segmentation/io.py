@@ -16,7 +16,9 @@ import io
 import os
 import shutil
 import tempfile
+import threading
 import uuid
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -40,11 +42,14 @@ class DataError(ValueError):
 
 @dataclass
 class RawTable:
-    """A user file loaded as text into DuckDB, before any interpretation.
+    """A user file as text in DuckDB, before any interpretation.
 
-    ``table`` holds one VARCHAR column per cleaned header name, rows in file order (``rowid`` is
-    the data row number starting at 0). ``n_malformed`` lines could not be split into the header's
-    columns; ``rejects`` (when not None) names a DuckDB table of them with ``line`` and ``raw_line``.
+    ``table`` names a relation with one VARCHAR column per cleaned header name, rows in file order.
+    For CSV files it is a view over the file (nothing is copied: a 10M-line file is parsed once, by
+    :func:`segmentation.ledger.prepare`); Excel and Parquet sheets are loaded as tables. Malformed
+    lines are skipped by the view and counted by full scans (:meth:`scan`): ``n_malformed`` lines
+    could not be split into the header's columns; ``rejects`` (when not None) names a DuckDB table
+    of them with ``line`` and ``raw_line``. The counts are worked out on first use.
     """
 
     con: duckdb.DuckDBPyConnection
@@ -55,16 +60,129 @@ class RawTable:
     separator: str | None = None
     sheet: str | None = None
     sheets: tuple[str, ...] = ()
-    n_rows: int = 0
-    n_malformed: int = 0
-    rejects: str | None = None
     name: str | None = None
     notes: tuple[str, ...] = field(default=())
+    csv: _CsvFile | None = field(default=None, repr=False)
+    counts: tuple[int, int, str | None] | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    @property
+    def n_rows(self) -> int:
+        """Data rows that split into the header's columns."""
+        return self._counts()[0]
+
+    @property
+    def n_malformed(self) -> int:
+        """Lines that could not be split into the header's columns."""
+        return self._counts()[1]
+
+    @property
+    def rejects(self) -> str | None:
+        """DuckDB table of malformed lines (``line``, ``raw_line``), None when there are none."""
+        return self._counts()[2]
 
     def sample(self, n: int = 2000) -> pd.DataFrame:
         """The first ``n`` rows as a DataFrame of strings (missing cells are None/NA)."""
-        frame = self.con.execute(f"SELECT * FROM {self.table} ORDER BY rowid LIMIT {int(n)}").df()
+        with reading(self.name or "the file"):
+            frame = self.con.execute(f"SELECT * FROM {self.table} LIMIT {int(n)}").df()
         return frame.astype(object).where(frame.notna(), None)
+
+    def scan(self) -> tuple[str, str | None]:
+        """SQL (for a FROM clause) reading every row once while recording malformed lines.
+
+        Returns the SQL and a token to hand to :meth:`finish_scan` with the number of rows read.
+        """
+        if self.csv is None:
+            return self.table, None
+        token = f"{self.table}_{uuid.uuid4().hex[:6]}"
+        return self.csv.sql(self.columns, (f"{token}_errors", f"{token}_scan")), token
+
+    def finish_scan(self, token: str | None, n_rows: int) -> bool:
+        """Record the counts of a full scan; False when the file had to be decoded again as Windows
+        text (valid UTF-8 at the start, something else later on): then scan again."""
+        if token is None or self.csv is None:
+            return True
+        n_bad, bad_encoding = _collect_rejects(self.con, token)
+        if n_bad and bad_encoding and not self.csv.transcoded:
+            self.encoding = _western(self.csv.head)
+            self.csv.transcode(self.encoding)
+            self.con.execute(f"CREATE OR REPLACE TEMP VIEW {self.table} AS SELECT * FROM {self.csv.sql(self.columns)}")
+            return False
+        rejects = f"{self.table}_rejects"
+        self.con.execute(f"DROP TABLE IF EXISTS {rejects}; ALTER TABLE {token}_rejects RENAME TO {rejects}")
+        self.counts = (int(n_rows), n_bad, rejects if n_bad else None)
+        return True
+
+    def _counts(self) -> tuple[int, int, str | None]:
+        with self._lock:
+            while self.counts is None:
+                sql, token = self.scan()
+                with reading(self.name or "the file"):
+                    n = self.con.execute(f"SELECT count(*) FROM {sql}").fetchall()[0][0]  # fetchall: scan closed
+                self.finish_scan(token, n)
+        return self.counts
+
+
+@dataclass
+class _CsvFile:
+    """A UTF-8 (optionally gzipped) CSV on disk and how to read it; owns its temporary copies."""
+
+    path: Path
+    separator: str
+    gz: bool
+    head: bytes
+    source: Path
+    source_gz: bool
+    transcoded: bool = False
+    owned: list[Path] = field(default_factory=list)
+
+    def sql(self, columns: tuple[str, ...], rejects: tuple[str, str] | None = None) -> str:
+        """``read_csv(...)``: all columns VARCHAR; malformed lines go to ``rejects`` (errors and scan
+        table names) when given, else they are skipped."""
+        cols = "{" + ", ".join(f"{_quote_str(c)}: 'VARCHAR'" for c in columns) + "}"
+        errors = (
+            f"store_rejects=true, rejects_table={_quote_str(rejects[0])}, rejects_scan={_quote_str(rejects[1])}"
+            if rejects
+            else "ignore_errors=true"
+        )
+        compression = "'gzip'" if self.gz else "'none'"
+        return (
+            f"read_csv({_quote_str(str(self.path))}, header=true, delim={_quote_str(self.separator)}, "
+            f"quote='\"', escape='\"', columns={cols}, auto_detect=false, "
+            f"compression={compression}, null_padding=false, strict_mode=true, "
+            f"{errors}, max_line_size=10000000)"
+        )
+
+    def transcode(self, encoding: str) -> None:
+        """Point at a UTF-8 copy of the original file decoded as ``encoding``."""
+        self.path = _transcode(self.source, self.source_gz, encoding)
+        self.owned.append(self.path)
+        self.gz, self.transcoded = False, True
+
+
+def _collect_rejects(con: duckdb.DuckDBPyConnection, token: str) -> tuple[int, bool]:
+    """Group a scan's errors by line into ``<token>_rejects``; (lines, any invalid encoding)."""
+    errors, scan = f"{token}_errors", f"{token}_scan"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {token}_rejects AS
+            SELECT line, any_value(csv_line) AS raw_line,
+            bool_or(error_type = 'INVALID ENCODING') AS bad_encoding FROM {errors} GROUP BY line ORDER BY line;
+            DROP TABLE IF EXISTS {errors}; DROP TABLE IF EXISTS {scan}"""
+    )
+    n_bad, bad = con.execute(f"SELECT count(*), coalesce(bool_or(bad_encoding), false) FROM {token}_rejects").fetchone()  # type: ignore[misc]
+    return int(n_bad), bool(bad)
+
+
+@contextmanager
+def reading(label: str) -> Iterator[None]:
+    """Turn reader errors raised while scanning a file into a plain :class:`DataError`."""
+    try:
+        yield
+    except (duckdb.Error, UnicodeError, OSError, EOFError, gzip.BadGzipFile, csv.Error) as exc:
+        raise DataError(
+            f"{label} could not be read as a table ({_short(exc)}). Save it as CSV (UTF-8) or "
+            "Excel (.xlsx) and try again."
+        ) from exc
 
 
 def quote_ident(name: str) -> str:
@@ -128,43 +246,47 @@ def read_table(
     con = con if con is not None else duckdb.connect()
     label = name or (str(source) if isinstance(source, str | os.PathLike) else "the file")
     label = Path(label).name
-    with _as_path(source) as path:
+    path, owned = _spool(source)
+    try:
         head = _head(path)
         if not head.strip(b" \t\r\n\x00"):
             raise DataError(f"{label} is empty. Export the data again and upload a file with rows in it.")
         kind = _container(head, name or str(path))
         table = f"raw_{uuid.uuid4().hex[:10]}"
-        try:
+        with reading(label):
             if kind in ("xlsx", "xls"):
                 raw = _load_excel(con, path, table, kind, sheet, label)
             elif kind == "parquet":
                 raw = _load_parquet(con, path, table, label)
             else:
                 raw = _load_text(con, path, table, kind == "gzip", label)
-        except DataError:
-            raise
-        except (duckdb.Error, UnicodeError, OSError, EOFError, gzip.BadGzipFile, csv.Error) as exc:
-            raise DataError(
-                f"{label} could not be read as a table ({_short(exc)}). Save it as CSV (UTF-8) or "
-                "Excel (.xlsx) and try again."
-            ) from exc
+                if owned is not None:  # the view reads the spooled upload: it lives as long as the table
+                    raw.csv.owned.append(owned)  # type: ignore[union-attr]
+                    owned = None
+                empty = raw.sample(1).empty
+    finally:
+        if owned is not None:
+            with suppress(OSError):
+                os.unlink(owned)
     raw.name = name
-    if raw.n_rows == 0 and raw.n_malformed == 0:
-        raise DataError(
-            f"{label} has a header row but no data rows. Export the data again including the rows."
-        )
+    if raw.csv is not None:
+        weakref.finalize(raw, _unlink_all, raw.csv.owned)
+        if empty and raw.n_rows == 0 and raw.n_malformed == 0:
+            raise DataError(
+                f"{label} has a header row but no data rows. Export the data again including the rows."
+            )
+    elif raw.n_rows == 0:
+        raise DataError(f"{label} has a header row but no data rows. Export the data again including the rows.")
     return raw
 
 
-@contextmanager
-def _as_path(source: Source) -> Iterator[Path]:
-    """Yield a path to the bytes; uploads and bytes are spooled to a temporary file."""
+def _spool(source: Source) -> tuple[Path, Path | None]:
+    """A path to the bytes and, for uploads and bytes (spooled to a temporary file), that file."""
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         if not path.is_file():
             raise DataError(f"No file found at {path.name}. Check the name and try again.")
-        yield path
-        return
+        return path, None
     fd, tmp = tempfile.mkstemp(prefix="segstudio_", suffix=".bin")
     try:
         with os.fdopen(fd, "wb") as out:
@@ -174,10 +296,16 @@ def _as_path(source: Source) -> Iterator[Path]:
                 with suppress(AttributeError, OSError):
                     source.seek(0)
                 shutil.copyfileobj(source, out, _CHUNK)
-        yield Path(tmp)
-    finally:
+    except BaseException:
+        _unlink_all([Path(tmp)])
+        raise
+    return Path(tmp), Path(tmp)
+
+
+def _unlink_all(paths: list[Path]) -> None:
+    for path in paths:
         with suppress(OSError):
-            os.unlink(tmp)
+            os.unlink(path)
 
 
 def _head(path: Path) -> bytes:
@@ -293,6 +421,7 @@ def detect_separator(text: str) -> str:
 
 
 def _load_text(con: duckdb.DuckDBPyConnection, path: Path, table: str, gz: bool, label: str) -> RawTable:
+    """A view over the CSV: format, encoding and header from the first bytes; nothing is parsed yet."""
     with _open_text_bytes(path, gz) as fh:
         head = fh.read(_HEAD_BYTES)
     if gz and not head.strip(b" \t\r\n\x00"):
@@ -305,20 +434,10 @@ def _load_text(con: duckdb.DuckDBPyConnection, path: Path, table: str, gz: bool,
     sep = detect_separator(text)
     header = next(csv.reader(io.StringIO(text), delimiter=sep, quotechar='"'), [])
     columns = clean_names(header)
-    needs_transcode = encoding not in ("utf-8", "utf-8-sig")
-    csv_path = _transcode(path, gz, encoding) if needs_transcode else path
-    try:
-        n_rows, n_bad, rejects = _duckdb_csv(con, csv_path, table, columns, sep, gz and not needs_transcode)
-        if n_bad and not needs_transcode and _bad_encoding(con, rejects):
-            # Valid UTF-8 at the start, something else later on: decode the file as Windows text.
-            encoding = _western(head)
-            csv_path = _transcode(path, gz, encoding)
-            needs_transcode = True
-            n_rows, n_bad, rejects = _duckdb_csv(con, csv_path, table, columns, sep, False)
-    finally:
-        if needs_transcode:
-            with suppress(OSError):
-                os.unlink(csv_path)
+    source = _CsvFile(path=path, separator=sep, gz=gz, head=head, source=path, source_gz=gz)
+    if encoding not in ("utf-8", "utf-8-sig"):
+        source.transcode(encoding)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {source.sql(tuple(columns))}")
     return RawTable(
         con=con,
         table=table,
@@ -326,40 +445,8 @@ def _load_text(con: duckdb.DuckDBPyConnection, path: Path, table: str, gz: bool,
         format="csv.gz" if gz else "csv",
         encoding=encoding,
         separator=sep,
-        n_rows=n_rows,
-        n_malformed=n_bad,
-        rejects=rejects,
+        csv=source,
     )
-
-
-def _duckdb_csv(
-    con: duckdb.DuckDBPyConnection, path: Path, table: str, columns: list[str], sep: str, gz: bool
-) -> tuple[int, int, str | None]:
-    """Load a UTF-8 CSV with DuckDB's parallel reader; malformed lines go to a rejects table."""
-    cols = "{" + ", ".join(f"{_quote_str(c)}: 'VARCHAR'" for c in columns) + "}"
-    scan, errors = f"{table}_scan", f"{table}_errors"
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM read_csv({_quote_str(str(path))},
-            header=true, delim={_quote_str(sep)}, quote='"', escape='"', columns={cols},
-            auto_detect=false, compression={"'gzip'" if gz else "'none'"}, null_padding=false,
-            strict_mode=true, store_rejects=true, rejects_table={_quote_str(errors)},
-            rejects_scan={_quote_str(scan)}, max_line_size=10000000)"""
-    )
-    n_rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
-    rejects = f"{table}_rejects"
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {rejects} AS
-            SELECT line, any_value(csv_line) AS raw_line,
-            bool_or(error_type = 'INVALID ENCODING') AS bad_encoding FROM {errors} GROUP BY line ORDER BY line"""
-    )
-    n_bad = con.execute(f"SELECT count(*) FROM {rejects}").fetchone()[0]  # type: ignore[index]
-    con.execute(f"DROP TABLE IF EXISTS {errors}; DROP TABLE IF EXISTS {scan}")
-    return int(n_rows), int(n_bad), rejects if n_bad else None
-
-
-def _bad_encoding(con: duckdb.DuckDBPyConnection, rejects: str | None) -> bool:
-    row = con.execute(f"SELECT bool_or(bad_encoding) FROM {rejects}").fetchone() if rejects else None
-    return bool(row and row[0])
 
 
 def _load_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str, label: str) -> RawTable:
@@ -374,7 +461,7 @@ def _load_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str, label:
         f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {select} FROM read_parquet({_quote_str(str(path))})"
     )
     n_rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
-    return RawTable(con=con, table=table, columns=tuple(columns), format="parquet", n_rows=int(n_rows))
+    return RawTable(con=con, table=table, columns=tuple(columns), format="parquet", counts=(int(n_rows), 0, None))
 
 
 def _load_excel(
@@ -425,7 +512,7 @@ def _load_excel(
         format=kind,
         sheet=chosen,
         sheets=sheets,
-        n_rows=len(body),
+        counts=(len(body), 0, None),
     )
 
 
@@ -454,4 +541,4 @@ def _short(exc: BaseException) -> str:
 # Preparing lives in ledger.py; re-exported so callers can use io.load / io.Intake.
 from segmentation.ledger import Intake, load, prepare  # noqa: E402
 
-__all__ = ["DataError", "Intake", "RawTable", "clean_names", "load", "prepare", "read_table"]
+__all__ = ["DataError", "Intake", "RawTable", "clean_names", "load", "prepare", "read_table", "reading"]

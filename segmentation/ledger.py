@@ -139,18 +139,28 @@ class Intake:
 
     def set_aside_rows(self, limit: int | None = None) -> Any:
         """Rows left out, for download: original columns, ``line`` (file line number, header = 1;
-        approximate after multi-line cells) and ``reason`` (plain label)."""
+        approximate after multi-line cells) and ``reason`` (plain label).
+
+        The original text of a row is found again by the hash of its cells (the canonical table
+        does not keep a copy of every line): one more read of the file, only when called.
+        """
         import pandas as pd
 
+        from segmentation.io import reading
+
         lim = "" if limit is None else f"LIMIT {int(limit)}"
-        cols = ", ".join(f"r.{_qi(c)}" for c in self.raw.columns)
+        columns = ", ".join(_qi(c) for c in self.raw.columns)
+        cols = ", ".join(f"t.{_qi(c)}" for c in self.raw.columns)
         cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in REASON_LABELS.items())
         parts = []
         if self.set_aside_table:
             parts.append(
-                f"""SELECT {cols}, NULL::VARCHAR AS raw_line, s._row + 2 AS line,
-                    CASE s.reason {cases} END AS reason
-                    FROM {self.set_aside_table} s JOIN {self.raw.table} r ON r.rowid = s._row"""
+                f"""SELECT {cols}, NULL::VARCHAR AS raw_line, c._row + 2 AS line,
+                    CASE c.reason {cases} END AS reason
+                    FROM (SELECT * FROM {self.set_aside_table} ORDER BY _row {lim}) c
+                    LEFT JOIN (SELECT DISTINCT ON ({_H}) * FROM (SELECT {columns}, {row_hash(self.raw.columns)} AS {_H}
+                        FROM {self.raw.table}) WHERE {_H} IN (SELECT h FROM {self.set_aside_table})) t
+                    ON t.{_H} = c.h"""
             )
         if self.raw.rejects:
             nulls = ", ".join(f"NULL::VARCHAR AS {_qi(c)}" for c in self.raw.columns)
@@ -160,7 +170,16 @@ class Intake:
         if not parts:
             return pd.DataFrame(columns=[*self.raw.columns, "raw_line", "line", "reason"])
         query = " UNION ALL ".join(parts)
-        return self.con.execute(f"SELECT * FROM ({query}) ORDER BY line {lim}").df()
+        with reading(self.name or "the file"):
+            return self.con.execute(f"SELECT * FROM ({query}) ORDER BY line {lim}").df()
+
+
+_H = '"__segstudio_hash__"'
+
+
+def row_hash(columns: Any) -> str:
+    """SQL hash of a raw row's cells: equal lines have equal hashes (duplicates, set-aside rows)."""
+    return "hash(" + ", ".join(_qi(c) for c in columns) + ")"
 
 
 def _qi(name: str) -> str:
@@ -226,70 +245,100 @@ def prepare(raw: Any, mapping: Any, *, drop_zero_price: bool = False) -> Intake:
 
 
 def _prepare_transactions(raw: Any, mapping: Any, drop_zero_price: bool) -> Intake:
-    con, roles = raw.con, mapping.roles
-    col = mapping.column
-    num = {c: number_sql(c, mapping.decimal_comma.get(c, False)) for c, r in roles.items()}
-    qty = num[col("quantity")] if col("quantity") else "NULL::DOUBLE"
-    price = num[col("unit_price")] if col("unit_price") else "NULL::DOUBLE"
-    amount = num[col("amount")] if col("amount") else f"({qty}) * ({price})"
-    order = _text_sql(col("order_id")) if col("order_id") else None
-    customer = _text_sql(col("customer_id"))  # type: ignore[arg-type]
-    extras = [f"{_text_sql(col(r))} AS {r}" for r in _OPTIONAL_TEXT if col(r)]  # type: ignore[arg-type]
-    row_hash = "hash(" + ", ".join(_qi(c) for c in raw.columns) + ")"
+    from segmentation.io import reading
+
+    con, col = raw.con, mapping.column
     tag = raw.table.removeprefix("raw_")
-    firsts, staged, aside = f"firsts_{tag}", f"staged_{tag}", f"aside_{tag}"
-    # Exact duplicates: one GROUP BY on a row hash finds the first line of each repeated group.
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {firsts} AS SELECT h, min(_row) AS first FROM
-            (SELECT rowid AS _row, {row_hash} AS h FROM {raw.table}) GROUP BY h HAVING count(*) > 1"""
-    )
-    zero = "coalesce(unit_price = 0, amount = 0)" if drop_zero_price else "false"
-    cancelled = "regexp_matches(order_id, '^[Cc][0-9]')" if order else "false"
-    is_return = f"(coalesce(quantity < 0, false) OR amount < 0 OR coalesce({cancelled}, false))"
-    order_expr = "order_id" if order else "customer_id || '|' || CAST(CAST(ts AS DATE) AS VARCHAR)"
+    staged, aside = f"staged_{tag}", f"aside_{tag}"
     texts = "".join(", " + r for r in _OPTIONAL_TEXT if col(r))
-    # One materialised pass: parsed values plus the reason; the canonical table and the set-aside
-    # list are views on it, so 10M rows are never copied twice.
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {staged} AS
-        WITH parsed AS (
-            SELECT r.rowid AS _row, {customer} AS customer_id, {order or "NULL::VARCHAR"} AS order_id,
-                   {date_sql(col("date"), mapping.date_formats.get(col("date"), "iso"))} AS ts,
-                   {qty} AS quantity, {price} AS unit_price, {amount} AS amount, {row_hash} AS h
-                   {"".join(", " + e for e in extras)}
-            FROM {raw.table} r),
-        flagged AS (SELECT *, {is_return} AS is_return FROM parsed)
-        SELECT v._row, v.customer_id, {order_expr} AS order_id, v.ts,
-            CASE WHEN is_return THEN -abs(amount) ELSE amount END AS amount, quantity, unit_price, is_return
-            {texts},
-            CASE WHEN customer_id IS NULL THEN 'no_customer_id'
-                 WHEN ts IS NULL THEN 'unreadable_date'
-                 WHEN amount IS NULL OR isnan(amount) OR isinf(amount) THEN 'amount_not_number'
-                 WHEN {zero} THEN 'zero_price'
-                 WHEN f.first IS NOT NULL AND f.first <> v._row THEN 'duplicate_line' END AS reason
-        FROM flagged v LEFT JOIN {firsts} f ON v.h = f.h"""
-    )
+    while True:  # once, or twice when the file turns out not to be UTF-8 after all
+        source, token = raw.scan()
+        with reading(raw.name or "the file"):
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {staged} AS {_staged_sql(raw, mapping, source, drop_zero_price)}")
+        n_rows = con.execute(f"SELECT count(*) FROM {staged}").fetchall()[0][0]
+        if raw.finish_scan(token, n_rows):
+            break
+    _flag_duplicates(con, staged)
     con.execute(
         f"""CREATE OR REPLACE TEMP VIEW {_TX} AS SELECT customer_id, order_id, ts, amount, quantity,
             unit_price, is_return {texts} FROM {staged} WHERE reason IS NULL;
-            CREATE OR REPLACE TEMP VIEW {aside} AS SELECT _row, reason FROM {staged} WHERE reason IS NOT NULL;
-            DROP TABLE {firsts}"""
+            CREATE OR REPLACE TEMP VIEW {aside} AS SELECT rowid AS _row, h, {_reason_key("reason")} AS reason
+            FROM {staged} WHERE reason IS NOT NULL"""
     )
     counts: dict[str, int] = {}
     kept, has_time = 0, False
-    for reason, n, timed in con.execute(
+    for code, n, timed in con.execute(
         f"SELECT reason, count(*), bool_or(ts <> date_trunc('day', ts)) FROM {staged} GROUP BY reason"
     ).fetchall():
-        if reason is None:
+        if code is None:
             kept, has_time = n, bool(timed)
         else:
-            counts[reason] = n
+            counts[REASONS[code]] = n
     if raw.n_malformed:
         counts["malformed_line"] = raw.n_malformed
     ledger = Ledger(read=raw.n_rows + raw.n_malformed, kept=kept, set_aside=counts)
-    notes = _notes(ledger, order is None)
+    notes = _notes(ledger, col("order_id") is None)
     return Intake(con, "transactions", ledger, transactions=_TX, has_time=bool(has_time), notes=notes,
                   raw=raw, mapping=mapping, name=raw.name, set_aside_table=aside)  # fmt: skip
+
+
+def _reason_key(code: str) -> str:
+    """SQL turning a reason code (position in ``REASONS``) back into its key."""
+    return f"[{', '.join(_lit(r) for r in REASONS)}][{code} + 1]"
+
+
+def _staged_sql(raw: Any, mapping: Any, source: str, drop_zero_price: bool) -> str:
+    """One SELECT from the file to typed canonical columns, the raw-row hash ``h`` and the reason
+    code (position in ``REASONS``, NULL when kept) of every row; duplicates are flagged afterwards.
+
+    Each nesting level computes its columns once (DuckDB does not share repeated expressions).
+    """
+    roles, col = mapping.roles, mapping.column
+    num = {c: number_sql(c, mapping.decimal_comma.get(c, False)) for c in roles}
+    qty = num[col("quantity")] if col("quantity") else "NULL::DOUBLE"
+    price = num[col("unit_price")] if col("unit_price") else "NULL::DOUBLE"
+    amount = num[col("amount")] if col("amount") else "NULL::DOUBLE"
+    order = _text_sql(col("order_id")) if col("order_id") else "NULL::VARCHAR"
+    extras = "".join(f", {_text_sql(col(r))} AS {r}" for r in _OPTIONAL_TEXT if col(r))  # type: ignore[arg-type]
+    texts = "".join(", " + r for r in _OPTIONAL_TEXT if col(r))
+    date = date_sql(col("date"), mapping.date_formats.get(col("date"), "iso"))  # type: ignore[arg-type]
+    zero = "coalesce(unit_price = 0, amount = 0)" if drop_zero_price else "false"
+    # the regex only runs on ids starting with C (cancellations in most shop exports)
+    cancelled = (
+        "CASE WHEN order_id[1] IN ('C', 'c') THEN regexp_matches(order_id, '^[Cc][0-9]') ELSE false END"
+        if col("order_id")
+        else "false"
+    )
+    order_expr = "order_id" if col("order_id") else "customer_id || '|' || CAST(CAST(ts AS DATE) AS VARCHAR)"
+    code = {r: REASONS.index(r) for r in REASONS}
+    return f"""
+        SELECT customer_id, {order_expr} AS order_id, ts,
+            CASE WHEN is_return THEN -abs(amount) ELSE amount END AS amount, quantity, unit_price, is_return
+            {texts}, h,
+            CASE WHEN customer_id IS NULL THEN {code["no_customer_id"]}
+                 WHEN ts IS NULL THEN {code["unreadable_date"]}
+                 WHEN amount IS NULL OR isnan(amount) OR isinf(amount) THEN {code["amount_not_number"]}
+                 WHEN {zero} THEN {code["zero_price"]} END::UTINYINT AS reason
+        FROM (SELECT *, (coalesce(quantity < 0, false) OR amount < 0 OR coalesce({cancelled}, false)) AS is_return
+        FROM (SELECT * EXCLUDE (amount), {"amount" if col("amount") else "quantity * unit_price"} AS amount
+        FROM (SELECT {_text_sql(col("customer_id"))} AS customer_id, {order} AS order_id, {date} AS ts,
+                     {qty} AS quantity, {price} AS unit_price, {amount} AS amount{extras},
+                     {row_hash(raw.columns)} AS h
+              FROM {source})))"""
+
+
+def _flag_duplicates(con: Any, staged: str) -> None:
+    """Set aside every repeat of an exact duplicate line, keeping the first.
+
+    Equal lines get equal reasons, so only kept rows need checking: one GROUP BY on the row hash
+    finds the repeated ones (no sort of the whole table), then only their repeats are updated.
+    """
+    dup = REASONS.index("duplicate_line")
+    con.execute(
+        f"""UPDATE {staged} SET reason = {dup} FROM (
+                SELECT h, min(rowid) AS first FROM {staged} WHERE reason IS NULL GROUP BY h HAVING count(*) > 1
+            ) f WHERE {staged}.h = f.h AND {staged}.rowid <> f.first AND {staged}.reason IS NULL"""
+    )
 
 
 _TX = "transactions"
@@ -328,9 +377,16 @@ def _prepare_customers(raw: Any, mapping: Any) -> Intake:
     """Customer attributes in pandas (a customer list is small): typed role columns, one row per id."""
     import pandas as pd
 
+    from segmentation.io import reading
     from segmentation.schema import ROLE_BY_NAME
 
-    frame = raw.con.execute(f"SELECT * FROM {raw.table} ORDER BY rowid").df()
+    while True:  # one read of every row (the counts of malformed lines come with it)
+        source, token = raw.scan()
+        with reading(raw.name or "the file"):
+            frame = raw.con.execute(f"SELECT *, {row_hash(raw.columns)} AS {_H} FROM {source}").df()
+        if raw.finish_scan(token, len(frame)):
+            break
+    hashes = frame.pop(_H.strip('"'))
     notes: list[str] = []
     id_col = mapping.column("customer_id")
     if id_col is None:
@@ -353,7 +409,7 @@ def _prepare_customers(raw: Any, mapping: Any) -> Intake:
         out[role] = _convert(values, kind, mapping.date_formats.get(column, "iso"),
                              mapping.decimal_comma.get(column, False))  # fmt: skip
     aside = f"aside_{raw.table.removeprefix('raw_')}"
-    rows = pd.DataFrame({"_row": range(len(frame)), "reason": reason}).dropna()
+    rows = pd.DataFrame({"_row": range(len(frame)), "h": hashes, "reason": reason}).dropna(subset=["reason"])
     raw.con.register(f"{aside}_df", rows)
     raw.con.execute(f"CREATE OR REPLACE TEMP TABLE {aside} AS SELECT * FROM {aside}_df")
     raw.con.unregister(f"{aside}_df")

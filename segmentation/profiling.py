@@ -299,8 +299,8 @@ def _unique(names: list[str], traits: list[tuple[Trait, ...]]) -> list[str]:
 
 
 def _plays(name: str, traits: tuple[Trait, ...], is_rule: bool) -> tuple[str, ...]:
-    if is_rule and name in RULE_PLAYS:
-        return RULE_PLAYS[name]
+    if (is_rule and name in RULE_PLAYS) or name == PROSPECTS:
+        return RULE_PLAYS.get(name, ("onboarding",))
     words = {w for _, w, _ in _words(traits).values()}
     plays: list[str] = []
     rules_ = [
@@ -353,7 +353,7 @@ def _mix(
         means = frame.loc[mask, shares].astype(float).mean().sort_values(ascending=False)
         label = {f.name: f.label for f in table.catalog}
         return tuple(
-            (label.get(str(c), str(c).removeprefix(prefix)), float(v))
+            (label.get(str(c), str(c)).removeprefix("Share of spend on "), float(v))
             for c, v in means.head(3).items()
             if v > 0
         )
@@ -424,14 +424,14 @@ def profile_segments(
     masks = [codes == c for c in range(len(segmentation.names))]
     traits = [segment_traits(table, m) if m.any() else () for m in masks]
     keep_names = is_rule or segmentation.params.get("named", False)
-    names = list(segmentation.names) if keep_names else _unique([generated_name(t) for t in traits], traits)
+    names = list(segmentation.names) if keep_names else _generated(frame, masks, traits)
     shares = [m.sum() / n for m in masks]
     revs = [float(revenue_col[m].sum()) for m in masks]
     rev_shares = [r / total_rev if total_rev else 0.0 for r in revs]
     biggest = (max(shares, default=1.0), max(max(rev_shares, default=0.0), 1e-9))
     profiles = []
     for code, mask in enumerate(masks):
-        plays = _plays(segmentation.names[code], traits[code], is_rule)
+        plays = _plays(names[code], traits[code], is_rule)
         risk = _risk(table, mask, plays) if mask.any() else 0.0
         score, why = _priority(shares[code], rev_shares[code], risk, biggest)
         profiles.append(
@@ -464,8 +464,23 @@ def generated_names(table: CustomerTable, segmentation: Segmentation) -> list[st
     frame = table.frame.reindex(segmentation.labels.index)
     table = CustomerTable(frame, table.catalog, table.reference_date, table.notes)
     codes = segmentation.labels.to_numpy()
-    traits = [segment_traits(table, codes == c) if (codes == c).any() else () for c in range(len(segmentation.names))]
-    return _unique([generated_name(t) for t in traits], traits)
+    masks = [codes == c for c in range(len(segmentation.names))]
+    traits = [segment_traits(table, m) if m.any() else () for m in masks]
+    return _generated(frame, masks, traits)
+
+
+PROSPECTS = "Prospects (no purchase yet)"
+
+
+def _generated(frame: pd.DataFrame, masks: list[np.ndarray], traits: list[tuple[Trait, ...]]) -> list[str]:
+    """Names from traits; a segment made mostly of people who never bought is called what it is."""
+    names = [generated_name(t) for t in traits]
+    if "frequency" in frame:
+        never = frame["frequency"].fillna(0).to_numpy() == 0
+        names = [
+            PROSPECTS if m.any() and never[m].mean() > 0.5 else n for n, m in zip(names, masks, strict=True)
+        ]
+    return _unique(names, traits)
 
 
 def profiles_frame(profiles: list[SegmentProfile]) -> pd.DataFrame:

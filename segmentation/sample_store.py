@@ -10,6 +10,8 @@ Everything is vectorised with one seeded generator: the same seed gives identica
 
 from __future__ import annotations
 
+import csv
+import gzip
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +22,7 @@ import pandas as pd
 START = pd.Timestamp("2023-09-01")
 END = pd.Timestamp("2025-11-30 23:59")
 _DAYS = (END.normalize() - START).days  # last day index of the period
-_GZIP = {"method": "gzip", "mtime": 0}  # fixed header time: identical bytes on every run
+_GZIP = {"method": "gzip", "mtime": 0, "compresslevel": 6}  # fixed header time: identical bytes on every run
 
 CHANNELS = ("Web", "Mobile app", "Store", "Social")
 
@@ -149,7 +151,28 @@ _NAMES = {
     "DeShawn;Johnson Williams Miller Davis Garcia Rodriguez Nguyen Kim Jackson Lee",
 }
 
-_INTERESTS = ["sustainability", "home décor", "running", "yoga", "cooking", "travel", "fashion trends", "vintage", "gardening", "beauty", "gaming", "music festivals", "interior design", "family", "pets", "outdoors", "luxury", "deals", "gifting", "art"]
+_INTERESTS = [
+    "sustainability",
+    "home décor",
+    "running",
+    "yoga",
+    "cooking",
+    "travel",
+    "fashion trends",
+    "vintage",
+    "gardening",
+    "beauty",
+    "gaming",
+    "music festivals",
+    "interior design",
+    "family",
+    "pets",
+    "outdoors",
+    "luxury",
+    "deals",
+    "gifting",
+    "art",
+]
 #: interest tags each group leans to (others appear at a low base rate)
 _GROUP_INTERESTS = {
     "Loyal high spenders": "luxury|interior design|travel|art",
@@ -246,7 +269,7 @@ def generate(n_customers: int = 20_000, seed: int = 7) -> SampleStore:
             "Order date": lines["ts"].to_numpy(),
             "Product": lines["product"].to_numpy(),
             "Category": lines["category"].to_numpy(),
-            "Quantity": lines["qty"].to_numpy(),
+            "Quantity": lines["qty"].to_numpy().astype(int),
             "Unit price": lines["price"].to_numpy(),
             "Channel": lines["channel"].to_numpy(),
             "Discount code": lines["code"].to_numpy(),
@@ -284,7 +307,9 @@ def _gift_seasons(m: int, rng: np.random.Generator) -> np.ndarray:
     return np.column_stack([both | (r >= 0.87), (both | only_2024) + twice, again]).astype(int)
 
 
-def _order_days(group: np.ndarray, n: np.ndarray, seasons: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _order_days(
+    group: np.ndarray, n: np.ndarray, seasons: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """Day index (0 = START) of every order: first and last order pinned to the group's windows.
 
     Gift buyers (rows of ``seasons``, in customer order) order once in each season they shopped in.
@@ -329,11 +354,8 @@ def _catalog() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rows = [
         (c, *item.rsplit(" ", 1)) for c, items in enumerate(_PRODUCTS.values()) for item in items.split("|")
     ]
-    return (
-        np.array([r[1] for r in rows], dtype=object),
-        np.array([r[0] for r in rows]),
-        np.array([float(r[2]) for r in rows]),
-    )
+    categories, names, prices = zip(*rows, strict=True)
+    return np.array(names, dtype=object), np.array(categories), np.array(prices, dtype=float)
 
 
 def _order_lines(group: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
@@ -512,7 +534,7 @@ def _customers(
     age = np.where(group == names.index("Young mobile-first"), age.clip(18, 27.9), age)
     inc_med, inc_sd = np.array([p[1] for p in prof]).T
     income = np.round(inc_med * np.exp(rng.normal(0, inc_sd)) / 500) * 500
-    places, people = _places(n, rng), None
+    places = _places(n, rng)
     people = _people(places["country"], rng)
 
     # Education and occupation follow income and age, so profiles read plausibly.
@@ -554,7 +576,7 @@ def _customers(
     consent = np.where(rng.random(n) < np.array([p[4] for p in prof]), "Yes", "No").astype(object)
     consent[rng.random(n) < 0.03] = ""
 
-    birth = (END.normalize() - pd.to_timedelta(np.round(age * 365.25), "D")).to_numpy()
+    birth = (END.normalize() - pd.to_timedelta(np.ceil(age * 365.25), "D")).to_numpy()
     frame = pd.DataFrame(
         {
             "First name": people["first"],
@@ -591,8 +613,56 @@ def _customers(
         ("Satisfaction rating", 0.25),
     ):
         frame.loc[rng.random(n) < share, col] = None
+    for col in ("Annual income", "Loyalty points", "Satisfaction rating", "NPS"):
+        frame[col] = frame[col].round().astype("Int64")
     # Customer numbers follow signup order, like a shop's own numbering.
     seq = np.empty(n, dtype=int)
     seq[np.argsort(frame["Signup date"].to_numpy(), kind="stable")] = np.arange(1, n + 1)
     frame.insert(0, "Customer ID", np.char.add("C", np.char.zfill(seq.astype(str), 6)).astype(object))
     return frame
+
+
+def write_retail_excerpt(src: str | Path, dst: str | Path, n_customers: int = 600, seed: int = 2019) -> int:
+    """Write a reproducible excerpt of the UCI "Online Retail" file: whole customers, original format.
+
+    Every line of ``n_customers`` customers drawn with ``seed`` is kept, plus the same share of the
+    invoices that have no customer id (whole invoices), so the excerpt keeps the file's mix of guest
+    lines, cancellations and oddities. Lines are copied byte for byte, in their original order.
+
+    Parameters
+    ----------
+    src : path
+        The full ``online_retail.csv.gz`` (columns InvoiceNo, StockCode, Description, Quantity,
+        InvoiceDate, UnitPrice, CustomerID, Country).
+    dst : path
+        Where to write the gzip-compressed excerpt.
+    n_customers : int
+        Customers to keep.
+    seed : int
+        Seed of the draw: the same seed writes the same excerpt.
+
+    Returns
+    -------
+    int
+        Number of data lines written (header excluded).
+    """
+    with gzip.open(src, "rt", encoding="utf-8", newline="") as f:
+        header, *lines = f.read().splitlines(keepends=True)
+    columns = next(csv.reader([header]))
+    rows = [next(csv.reader([line])) for line in lines]
+    inv, cust = columns.index("InvoiceNo"), columns.index("CustomerID")
+    customers = np.array(sorted({r[cust] for r in rows if r[cust]}))
+    guests = np.array(sorted({r[inv] for r in rows if not r[cust]}))
+    rng = np.random.default_rng(seed)
+    keep_customers = set(rng.choice(customers, n_customers, replace=False))
+    n_guests = round(len(guests) * n_customers / len(customers))
+    keep_guests = set(rng.choice(guests, n_guests, replace=False))
+    kept = [
+        line
+        for line, r in zip(lines, rows, strict=True)
+        if (r[cust] in keep_customers) or (not r[cust] and r[inv] in keep_guests)
+    ]
+    Path(dst).parent.mkdir(parents=True, exist_ok=True)
+    with open(dst, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as gz:
+        gz.write("".join([header, *kept]).encode("utf-8"))
+    return len(kept)

@@ -46,7 +46,7 @@ def confirm_roles(source: SourceFile) -> schema.Mapping:
             editor,
             key=f"{key}_editor",
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
             disabled=["Column in your file", "Examples"],
             column_config={
                 "Means": st.column_config.SelectboxColumn(

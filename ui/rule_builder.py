@@ -125,7 +125,7 @@ def edit(dataset: Dataset) -> list[rules.Rule]:
                 key=f"rule_grid_{i}",
                 num_rows="dynamic",
                 hide_index=True,
-                use_container_width=True,
+                width="stretch",
                 column_config={
                     "Fact": st.column_config.SelectboxColumn(
                         "Fact", options=sorted(labels.values()), required=True
@@ -166,7 +166,7 @@ def edit(dataset: Dataset) -> list[rules.Rule]:
         columns={"customers": "Customers", "share": "% of all", "alone": "Would match alone"}
     )
     st.markdown("**Segment sizes** (updated as you edit)")
-    st.dataframe(shown, use_container_width=True)
+    st.dataframe(shown, width="stretch")
     return built
 
 

@@ -1,21 +1,34 @@
-"""Compile the map engine (numba, behind UMAP) once per server process, in the background.
+"""Work done once per server process, in the background, so that no user waits for it.
 
-The first UMAP call in a fresh process compiles for tens of seconds; started when the app starts,
-that happens while the user is still on the Data page.
+The first UMAP call in a fresh process compiles for tens of seconds, and the sample store takes a
+few seconds to prepare: both start when the app starts, while the user reads the Data page.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import streamlit as st
 
 from segmentation import embedding
 
+log = logging.getLogger("segmentation_studio")
+
+
+def _warm() -> None:
+    from ui import data
+
+    try:
+        data.load_sample("store")
+    except Exception:  # a missing sample must not break the app; the Data page reports it when asked
+        log.exception("preloading the sample store failed")
+    embedding.warm_up()
+
 
 @st.cache_resource(show_spinner=False)
 def start_map_engine() -> threading.Thread:
-    thread = threading.Thread(target=embedding.warm_up, name="umap-warm-up", daemon=True)
+    thread = threading.Thread(target=_warm, name="warm-up", daemon=True)
     thread.start()
     return thread
 

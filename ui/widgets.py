@@ -31,14 +31,18 @@ def apply_theme() -> None:
 
 
 def lead(text: str) -> None:
-    """A one-line explanation under a page title."""
-    st.markdown(f'<p class="seg-lead">{text}</p>', unsafe_allow_html=True)
+    """A one-line explanation under a page title (``**bold**`` allowed; user text is escaped)."""
+    import html
+    import re
+
+    body = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", html.escape(text))
+    st.markdown(f'<p class="seg-lead">{body}</p>', unsafe_allow_html=True)
 
 
-def sidebar_status(dataset: Dataset | None) -> None:
+def sidebar_status(slot, dataset: Dataset | None) -> None:
     from ui import demo, state  # local: demo imports compute, which imports state
 
-    with st.sidebar:
+    with slot:
         if dataset is None:
             st.caption("No data loaded yet.")
         else:
@@ -54,7 +58,7 @@ def sidebar_status(dataset: Dataset | None) -> None:
             key="sidebar_demo",
             on_click=demo.run,
             help="Loads the sample store and a ready segmentation, so you can start presenting at once.",
-            use_container_width=True,
+            width="stretch",
         )
 
 
@@ -110,7 +114,7 @@ def ledger_view(report: FileReport) -> None:
             ],
             columns=["Reason", "Rows", "Share of file"],
         )
-        st.dataframe(reasons, hide_index=True, use_container_width=False)
+        st.dataframe(reasons, hide_index=True, width="content")
         shown = len(report.set_aside)
         st.download_button(
             f"Download the {shown:,} set-aside rows" + (" (first part)" if shown < aside else ""),
@@ -120,7 +124,8 @@ def ledger_view(report: FileReport) -> None:
             key=f"aside_{report.name}",
         )
     for note in report.notes:
-        st.caption(f"ℹ️ {note}")
+        if note.rstrip(".") != ledger.summary():  # the metrics above say it already
+            st.caption(f"ℹ️ {note}")
 
 
 def require_segmentation():

@@ -83,7 +83,11 @@ def app_url() -> Iterator[str]:
         pytest.fail("the app did not start within 60 s")
     yield url
     proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:  # a background compile can hold shutdown up
+        proc.kill()
+        proc.wait()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,90 @@
+"""The app as a person uses it, in real Chromium: sample, segments, map selection, profiles, download."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def see(page, text: str, timeout: float = 240_000) -> None:
+    page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
+
+
+def nav(page, name: str) -> None:
+    page.get_by_role("link", name=name).first.click()
+
+
+def test_sample_loads_and_the_ledger_is_visible(page):
+    see(page, "Your customer data")
+    page.get_by_role("button", name="Load this sample").click()
+    see(page, "What we kept, and what we set aside")
+    for label in ("Rows read", "Kept", "Set aside"):
+        page.get_by_test_id("stMetricLabel").filter(has_text=label).first.wait_for(timeout=30_000)
+    see(page, "20,000 customers")
+    screenshot(page, "01_data")
+
+
+def test_whole_flow_from_demo_to_a_checked_download(page):
+    page.get_by_role("button", name="One-click demo").click()
+    see(page, "What to do")
+    screenshot(page, "02_profiles")
+
+    nav(page, "Segments")
+    see(page, "Rule set")
+    page.get_by_role("button", name="Create this segmentation").click()
+    see(page, "RFM: 11 classic segments")
+    screenshot(page, "03_segments")
+
+    nav(page, "Map")
+    see(page, "Customer map")
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.wait_for()
+    page.wait_for_timeout(2_000)
+    box = chart.bounding_box()
+    assert box is not None
+    x0, y0 = box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.2
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x0 + box["width"] * 0.35, y0 + box["height"] * 0.5, steps=12)
+    page.mouse.up()
+    see(page, "customers selected", timeout=60_000)
+    screenshot(page, "04_map_selection")
+    page.get_by_label("Name for this group").fill("Hand-picked on the map")
+    page.get_by_role("button", name="Save the selection as a segment").click()
+    see(page, "Saved: 'Hand-picked on the map'")
+
+    nav(page, "Export")
+    see(page, "Campaign lists")
+    summary = page.get_by_text("customers in", exact=False).first.inner_text()
+    expected = int(summary.split(" customers")[0].replace(",", ""))
+    with page.expect_download() as info:
+        page.get_by_role("button", name="One CSV file").click()
+    content = info.value.path().read_bytes().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(content)))
+    assert len(rows) == expected
+    assert len({r["customer_id"] for r in rows}) == expected
+    assert "Hand-picked on the map" in {r["segment"] for r in rows}
+    screenshot(page, "05_export")
+
+
+def test_two_sessions_see_only_their_own_data(browser, app_url):
+    first, second = browser.new_context(), browser.new_context()
+    a, b = first.new_page(), second.new_page()
+    for pg in (a, b):
+        pg.set_default_timeout(240_000)
+        pg.goto(app_url)
+        see(pg, "Your customer data")
+    a.get_by_role("button", name="One-click demo").click()
+    see(a, "What to do")
+    b.reload()
+    see(b, "Your customer data")
+    see(b, "No data loaded yet.", timeout=30_000)
+    nav(b, "Profiles")
+    see(b, "Load your customer data first")
+    first.close()
+    second.close()
