@@ -26,6 +26,7 @@ OURS = r"""
 import json, sys, time
 t0 = time.perf_counter()
 from segmentation.io import load
+c1 = time.process_time()
 t1 = time.perf_counter()
 intake = load(sys.argv[1])
 t2 = time.perf_counter()
@@ -39,7 +40,7 @@ except ImportError:
     how = "GROUP BY"
 t3 = time.perf_counter()
 import resource
-print(json.dumps({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "import": t1 - t0, "intake": t2 - t1, "customers": t3 - t2, "n_customers": n, "how": how,
+print(json.dumps({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "import": t1 - t0, "intake": t2 - t1, "customers": t3 - t2, "n_customers": n, "how": how, "cpu": time.process_time() - c1,
                   "ledger": intake.ledger.to_dict()}))
 """
 
@@ -105,26 +106,39 @@ def _run(script: str, path: Path) -> dict[str, object]:
     return result
 
 
+#: Targets on the 2-core reference machine (seconds, MB), by number of lines.
+TARGETS = {1_000_000: (1.0, None), 10_000_000: (6.0, 2048.0)}
+
+
+def _load() -> str:
+    """Machine load (1-minute average) and cores: wall times on a shared machine depend on it."""
+    return f"load {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
+
+
 def main() -> None:
     sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000000").split(",")]
     for n in sizes:
         path = generate(n)
         size_mb = path.stat().st_size / 1e6
+        before = _load()
         ours = _run(OURS, path)
         pandas = _run(PANDAS, path)
         ours_total = float(ours["intake"]) + float(ours["customers"])  # type: ignore[arg-type]
         pandas_total = float(pandas["intake"]) + float(pandas["customers"])  # type: ignore[arg-type]
-        print(f"{n:,} lines ({size_mb:.0f} MB CSV)")
-        print(
-            f"  ours   : intake {ours['intake']:.2f} s + customers {ours['customers']:.2f} s "
-            f"({ours['how']}) = {ours_total:.2f} s, peak {ours['peak_mb']:.0f} MB, {ours['n_customers']:,} customers"
-        )
-        print(f"           ledger {ours['ledger']}")
-        print(
-            f"  pandas : read+clean {pandas['intake']:.2f} s + groupby {pandas['customers']:.2f} s "
-            f"= {pandas_total:.2f} s, peak {pandas['peak_mb']:.0f} MB, {pandas['n_customers']:,} customers"
-        )
-        print(f"  ratio pandas/ours: {pandas_total / ours_total:.2f}x time")
+        t_target, mb_target = TARGETS.get(n, (None, None))
+        t_goal = f" (target <= {t_target:.0f} s)" if t_target else ""
+        mb_goal = f" (target <= {mb_target:.0f} MB)" if mb_target else ""
+        print(f"{n:,} lines ({size_mb:.0f} MB CSV), {before} before, {_load()} after")
+        print(f"  lines           : {ours['ledger']['read']:,}")  # type: ignore[index]
+        print(f"  customers       : {ours['n_customers']:,} ({ours['how']})")
+        print(f"  intake          : {ours['intake']:.2f} s")
+        print(f"  features        : {ours['customers']:.2f} s")
+        print(f"  total           : {ours_total:.2f} s{t_goal}; CPU {ours['cpu']:.2f} s (all threads)")
+        print(f"  peak            : {ours['peak_mb']:.0f} MB{mb_goal}")
+        print(f"  pandas baseline : {pandas_total:.2f} s, peak {pandas['peak_mb']:.0f} MB, "
+              f"{pandas['n_customers']:,} customers")  # fmt: skip
+        print(f"  ratio pandas/ours: {pandas_total / ours_total:.2f}x time (target > 1x)")
+        print(f"  ledger          : {ours['ledger']}")
 
 
 if __name__ == "__main__":

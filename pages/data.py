@@ -29,9 +29,14 @@ if source == "Upload my files":
         help="An order history has one row per order line (customer, date, amount). "
         "A customer list has one row per customer (age, city, loyalty, …). Give both to combine them.",
     )
+    if uploads and len(uploads) > 2:
+        st.warning(
+            f"Only the first two files are used: {', '.join(u.name for u in uploads[2:])} left out. "
+            "Combine order files into one, and customer lists into one."
+        )
     if uploads:
-        sources = [SourceFile(u.name, u.getvalue()) for u in uploads[:2]]
         with widgets.friendly_errors("Reading your file"):
+            sources = [mapping_editor.with_sheet(SourceFile(u.name, u.getvalue())) for u in uploads[:2]]
             mappings = {s.name: mapping_editor.confirm_roles(s) for s in sources}
         if st.button("Use these columns", type="primary", key="confirm_roles"):
             with widgets.friendly_errors("Building the customer table"):

@@ -15,10 +15,23 @@ widgets.lead(
     "Click a name to rename a segment."
 )
 
-left, right = st.columns(2)
-left.altair_chart(charts.priority_chart(compute.profiles_table(profiles)), width="stretch")
-right.altair_chart(
-    charts.sizes_chart(charts.segment_sizes(seg, table.frame.get("monetary"))), width="stretch"
+overview = compute.profiles_table(profiles)
+left, right = st.columns([3, 2])
+left.altair_chart(charts.priority_chart(overview), width="stretch")
+right.dataframe(
+    overview[["segment", "revenue_share", "priority"]],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "segment": "Segment",
+        "customers": st.column_config.NumberColumn("Customers", format="localized"),
+        "revenue_share": st.column_config.ProgressColumn(
+            "Revenue %", format="percent", min_value=0, max_value=1
+        ),
+        "priority": st.column_config.NumberColumn(
+            "Priority", help="0-100: where effort pays most", width="small"
+        ),
+    },
 )
 
 

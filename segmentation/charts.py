@@ -322,19 +322,18 @@ def priority_chart(profiles: pd.DataFrame) -> alt.TopLevelMixin:
         tips.append(alt.Tooltip("priority:O", title="Priority"))
     base = alt.Chart(data).encode(
         x=alt.X("size:Q", title="Customers in the segment", scale=alt.Scale(zero=True)),
-        y=alt.Y("value_per_customer:Q", title="Revenue per customer", scale=alt.Scale(zero=True)),
+        y=alt.Y(
+            "value_per_customer:Q", title="Revenue per customer", scale=alt.Scale(type="sqrt", zero=True)
+        ),
     )
     bubbles = base.mark_circle(opacity=0.8, stroke="white", strokeWidth=1).encode(
         size=alt.Size("revenue:Q", title="Revenue", scale=alt.Scale(range=[80, 2400]), legend=None),
-        color=alt.Color(
-            "segment:N",
-            scale=segment_scale(names),
-            title="Segment",
-            legend=alt.Legend(orient="right", labelLimit=260),
-        ),
+        color=alt.Color("segment:N", scale=segment_scale(names), title="Segment", legend=None),
         tooltip=tips,
     )
-    chart = bubbles.properties(width="container", height=340)
+    # Names beside the bubbles (not a legend): a projected slide must be readable without hovering.
+    labels = base.mark_text(align="left", dx=14, fontSize=11, color="#1F2937").encode(text="segment:N")
+    chart = alt.layer(bubbles, labels).properties(width="container", height=340)
     return _style(chart, "Where to focus", "Right means more customers, higher means more revenue each")
 
 

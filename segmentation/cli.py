@@ -92,6 +92,59 @@ def sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sources(files: Sequence[Path]) -> list:
+    from segmentation.dataset import SourceFile
+
+    return [SourceFile(f.name, f) for f in files]
+
+
+def _recipe_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--default",
+        dest="files",
+        type=Path,
+        nargs="+",
+        required=True,
+        metavar="FILE",
+        help="order history and/or customer list to derive a default recipe from",
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, default=None, help="write here instead of standard output"
+    )
+
+
+@command("recipe", "Write a sensible default recipe (k-means, recommended k) for these files.", _recipe_args)
+def recipe_cmd(args: argparse.Namespace) -> int:
+    from segmentation.dataset import load_dataset
+    from segmentation.recipe import default_recipe
+
+    text = default_recipe(load_dataset(_sources(args.files), predictions=False)).to_json()
+    if args.output:
+        args.output.write_text(text + "\n", encoding="utf-8")
+    else:
+        print(text)
+    return 0
+
+
+def _apply_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("recipe", type=Path, help="recipe JSON saved by the app or by `recipe --default`")
+    parser.add_argument("files", type=Path, nargs="+", help="order history and/or customer list")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="CSV to write, one row per customer")
+
+
+@command("apply", "Segment files with a saved recipe; write one row per customer.", _apply_args)
+def apply_cmd(args: argparse.Namespace) -> int:
+    from segmentation import export, recipe
+
+    rec = recipe.Recipe.from_json(args.recipe.read_bytes())
+    dataset, seg = recipe.apply(rec, _sources(args.files))
+    rows = recipe.assignments(dataset.table, seg, rec)
+    args.output.write_bytes(export.to_csv_bytes(rows))
+    sizes = ", ".join(f"{name}: {n:,}" for name, n in seg.sizes().items())
+    print(f"{len(rows):,} customers written to {args.output} ({sizes}).", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every registered command."""
     parser = argparse.ArgumentParser(prog="segmentation", description="Segmentation Studio tools.")
@@ -108,6 +161,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args._run(args))
-    except DataError as exc:
+    except (DataError, ValueError, OSError) as exc:  # DataError is a ValueError; OSError: missing file
         print(f"Error: {exc}", file=sys.stderr)
         return 2

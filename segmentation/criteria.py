@@ -1,10 +1,11 @@
 """From chosen criteria families to the numeric matrix that clustering and the map work on.
 
 The encoder is a scikit-learn ``Pipeline``: a ``ColumnTransformer`` built from the catalog (log for
-skewed money and counts, robust scaling, one-hot with rare values pooled, multi-hot for tags, missing
-values imputed with an indicator), followed by a ``FamilyBalancer`` that gives every chosen family
-the same total variance, times the user's weight, so a family with ten columns does not outvote a
-family with one.
+skewed money and counts, for durations in days and for any other non-negative right-skewed number,
+robust scaling, one-hot with rare values pooled, multi-hot for tags, missing values imputed with an
+indicator), followed by a ``FamilyBalancer`` that gives every chosen family the same total variance,
+times the user's weight, so a family with ten columns does not outvote a family with one. Shopping
+day and hour and the mean gap between orders are opt-in (``OPT_IN_FEATURES``): used only when named.
 """
 
 from __future__ import annotations
@@ -126,8 +127,14 @@ def needs_log(values: pd.Series | np.ndarray) -> bool:
     x = x[np.isfinite(x)]
     if len(x) < 3 or x.min() < 0:
         return False
-    skew = float(pd.Series(x).skew())
-    return bool(np.isfinite(skew) and skew > SKEW_THRESHOLD and abs(pd.Series(np.log1p(x)).skew()) < skew)
+    skew = _skewness(x)
+    return skew > SKEW_THRESHOLD and abs(_skewness(np.log1p(x))) < skew
+
+
+def _skewness(x: np.ndarray) -> float:
+    """Sample skewness (third standardised moment); 0 for a constant column."""
+    std = float(x.std())
+    return float(np.mean((x - x.mean()) ** 3)) / std**3 if std > 0 else 0.0
 
 
 @dataclass(frozen=True)
@@ -279,6 +286,14 @@ class CriteriaEncoder(TransformerMixin, BaseEstimator):
         Categories and tags held by fewer than this share of customers are pooled as "infrequent".
     max_categories : int
         At most this many columns per categorical feature (the rest pooled).
+
+    Attributes
+    ----------
+    features_ : tuple of str
+        Columns used: the spec's features, or else every usable one minus ``OPT_IN_FEATURES``.
+    logged_ : tuple of str
+        Numeric columns put through a signed ``log1p``: flagged ``skewed`` in the catalog, measured
+        in days, or found right-skewed by ``needs_log``.
 
     Examples
     --------
@@ -460,6 +475,6 @@ class MixedEncoder(TransformerMixin, BaseEstimator):
         parts = [] if self.numeric_ is None else [self.numeric_.transform(frame)]
         for name, cats in self.categories_.items():
             values = _as_category(frame[[name]]).ravel()
-            codes = pd.Index(cats).get_indexer(values)
+            codes = pd.Index(cats).get_indexer(pd.Index(values))
             parts.append(np.where(codes < 0, len(cats), codes).astype(np.float32)[:, None])
         return np.ascontiguousarray(np.hstack(parts), dtype=np.float32)

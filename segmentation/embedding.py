@@ -60,7 +60,9 @@ def plot_sample(labels: pd.Series, max_points: int = 20_000, random_state: int =
     ranked = pd.DataFrame({"seg": labels.to_numpy(), "key": key.to_numpy()}, index=labels.index)
     ranked["rank"] = ranked.groupby("seg")["key"].rank(method="first")
     counts = ranked["seg"].value_counts()
-    quota = np.maximum(np.floor(counts * max_points / len(labels)), np.minimum(counts, 50))
+    quota = pd.Series(
+        np.maximum(np.floor(counts * max_points / len(labels)), np.minimum(counts, 50)), index=counts.index
+    )
     return ranked.index[(ranked["rank"] <= ranked["seg"].map(quota)).to_numpy()]
 
 

@@ -218,13 +218,57 @@ def _mix_cte(
     shares = [f"coalesce(sum(CASE WHEN v = ? THEN s END), 0) / nullif(sum(s), 0) AS {n}" for n in names]
     if other:
         marks = ", ".join("?" * len(names))
-        shares.append(f"1 - coalesce(sum(CASE WHEN v IN ({marks}) THEN s END), 0) / nullif(sum(s), 0) AS {other}")
+        shares.append(
+            f"1 - coalesce(sum(CASE WHEN v IN ({marks}) THEN s END), 0) / nullif(sum(s), 0) AS {other}"
+        )
     # min over (-spend, value): the highest spend wins, ties go to the alphabetically first value
     return (
         f"{column} AS (SELECT customer_id, count(v)::DOUBLE AS {count}, "
         f"min(CASE WHEN v IS NOT NULL AND s > 0 THEN {{'a': -s, 'b': v}} END).b AS {favourite}, "
         f"{', '.join(shares)} FROM ({source}) GROUP BY customer_id)"
     )
+
+
+#: Top categories counted with a bit each; categories beyond them are counted by a grouping.
+_BITS = 63
+
+
+def _category_ctes(
+    rel: str, top: Sequence[str], names: list[str], other: str | None, rest: bool
+) -> list[str]:
+    """CTEs: category spend shares, distinct categories bought and favourite category per customer.
+
+    Spend per top category comes from conditional sums in the order pass (``o.cs<i>``); only lines of
+    categories outside the top ones (``rest``: when there are more categories than shares) are
+    grouped by customer and category, for their count and best spend. The favourite is the highest
+    spend, ties alphabetical, exactly as a full customer-by-category grouping would give.
+    """
+    bits = min(len(top), _BITS)
+    ctes = []
+    if rest:
+        ctes.append(
+            "cat_rest AS (SELECT customer_id, count(v) AS n_rest, min(CASE WHEN s > 0 THEN {'a': -s, 'b': v} END) "
+            f"AS best FROM (SELECT customer_id, category AS v, sum(greatest(amount, 0)) AS s FROM {rel} "
+            f"WHERE NOT is_return AND category IS NOT NULL AND coalesce(list_position(?, category), 0) NOT BETWEEN 1 "
+            f"AND {bits} GROUP BY ALL) GROUP BY customer_id)"
+        )
+    candidates = [f"CASE WHEN cs{i} > 0 THEN {{'a': -cs{i}, 'b': {_lit(v)}}} END" for i, v in enumerate(top)]
+    shares = [f"coalesce(cs{i}, 0) / nullif(cs_all, 0) AS {n}" for i, n in enumerate(names)]
+    if other:
+        spent = " + ".join(f"coalesce(cs{i}, 0)" for i in range(len(top)))
+        shares.append(f"1 - ({spent}) / nullif(cs_all, 0) AS {other}")
+    n_rest = " + coalesce(r.n_rest, 0)" if rest else ""
+    best = ", r.best" if rest else ""
+    ctes.append(
+        f"category AS (SELECT customer_id, (coalesce(bit_count(cbits), 0){n_rest})::DOUBLE AS n_categories, "
+        f"list_min([{', '.join(candidates)}{best}]).b AS favourite_category, {', '.join(shares)} "
+        f"FROM o {'LEFT JOIN cat_rest r USING (customer_id)' if rest else ''})"
+    )
+    return ctes
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _mode_cte(column: str) -> str:
@@ -236,7 +280,7 @@ def _mode_cte(column: str) -> str:
     )
 
 
-def _orders_ctes(rel: str, cols: set[str], has_time: bool) -> list[str]:
+def _orders_ctes(rel: str, cols: set[str], has_time: bool, top: Sequence[str]) -> list[str]:
     """CTEs at order grain (``ol``: one aggregation of the lines), then per customer (``o``, no window:
     the longest gap comes from each customer's sorted list of order dates); purchase orders are those
     with at least one non-return line (their ``ts``). Return-only orders keep ``ts`` NULL."""
@@ -244,15 +288,26 @@ def _orders_ctes(rel: str, cols: set[str], has_time: bool) -> list[str]:
     extra = "".join(f', min("{c}") AS {c}' for c in ("channel", "country", "city") if c in cols)
     qty = ", sum(quantity) AS qty" if "quantity" in cols else ""
     days = ", ".join(f"count(CASE WHEN d = {d} THEN 1 END)" for d in range(1, 8))
+    lines, cat_sums, cat_totals = rel, "", ""
+    if top:  # spend per top category, total purchase spend, bits of the top categories bought
+        lines = (f"(SELECT *, CASE WHEN is_return THEN 0.0 ELSE greatest(amount, 0) END AS s, "
+                 f"list_position(?, category) AS ci FROM {rel})")  # fmt: skip
+        bits = min(len(top), _BITS)
+        cat_sums = "".join(f", sum(CASE WHEN ci = {i + 1} THEN s END) AS cs{i}" for i in range(len(top)))
+        cat_sums += (f", sum(s) AS cs_all, bit_or(CASE WHEN NOT is_return AND ci <= {bits} "
+                     "THEN 1::UBIGINT << (ci - 1) END) AS cbits")  # fmt: skip
+        cat_totals = "".join(f", sum(cs{i}) AS cs{i}" for i in range(len(top)))
+        cat_totals += ", sum(cs_all) AS cs_all, bit_or(cbits) AS cbits"
     ctes = [
         "ol AS MATERIALIZED (SELECT customer_id, min(CASE WHEN NOT is_return THEN ts END) AS ts, "
         "sum(amount) AS amount, sum(CASE WHEN NOT is_return THEN greatest(amount, 0) END) AS spend, "
-        f"count(*) AS n_lines, count(CASE WHEN is_return THEN 1 END) AS n_ret{qty}{extra} "
-        f"FROM {rel} GROUP BY customer_id, order_id)",
+        f"count(*) AS n_lines, count(CASE WHEN is_return THEN 1 END) AS n_ret{qty}{extra}{cat_sums} "
+        f"FROM {lines} GROUP BY customer_id, order_id)",
         "o AS (SELECT customer_id, sum(n_ret) / sum(n_lines) AS return_rate, sum(amount)::DOUBLE AS monetary"
         f"{', sum(qty)::DOUBLE AS units' if qty else ''}, count(ts) AS n_orders, min(ts)::DATE AS first_d, "
         "max(ts)::DATE AS last_d, list_sort(list(ts::DATE)) AS dates, "  # NULLs (return-only orders) sort last
-        f"list_value({days}) AS wc, CASE WHEN count(ts) > 0 THEN list_position(wc, list_max(wc)) END AS weekday "
+        f"list_value({days}) AS wc, CASE WHEN count(ts) > 0 THEN list_position(wc, list_max(wc)) END AS weekday"
+        f"{cat_totals} "
         "FROM (SELECT *, isodow(ts) AS d FROM ol) GROUP BY customer_id)",
     ]  # fmt: skip
     if has_time:  # most orders per hour, ties to the earliest hour
@@ -289,7 +344,9 @@ def _transaction_features(
         notes.append("Some orders are dated after the reference date: their recency counts as negative days.")
     ref = f"DATE '{pd.Timestamp(reference_date or pd.Timestamp.today()):%Y-%m-%d}'"
 
-    ctes = _orders_ctes(rel, cols, has_time)
+    cat_top = ranked.get("category", ([], False))[0][:max_categories]
+    ctes = _orders_ctes(rel, cols, has_time, cat_top)
+    params: list[Any] = [cat_top] if cat_top else []
     selects = [
         "o.customer_id, o.return_rate, o.monetary",
         *(["o.units"] if "quantity" in cols else []),
@@ -307,11 +364,8 @@ def _transaction_features(
     ]
     joins: list[str] = ["LEFT JOIN hr USING (customer_id)"] if has_time else []
     sources = {
-        "category": f"SELECT customer_id, category AS v, sum(greatest(amount, 0)) AS s FROM {rel} "
-        "WHERE NOT is_return GROUP BY ALL",
         "channel": "SELECT customer_id, channel AS v, sum(spend) AS s FROM ol WHERE ts IS NOT NULL GROUP BY ALL",
     }
-    params: list[str] = []
     shares: dict[str, Feature] = {}
     mixes = (("category", "share_cat_", "n_categories", "favourite_category", "product_usage", "categories"),
              ("channel", "share_ch_", "n_channels", "preferred_channel", "channel", "channels"))  # fmt: skip
@@ -323,8 +377,13 @@ def _transaction_features(
             continue
         names = _share_names(top, prefix)
         other = f"{prefix}other" if pooled else None
-        ctes.append(_mix_cte(column, count, favourite, names, other, sources[column]))
-        params += [*top, *(top if pooled else [])]
+        if column == "category":
+            rest = len(values) > min(max_categories, _BITS)
+            ctes += _category_ctes(rel, top, names, other, rest)
+            params += [top] if rest else []
+        else:
+            ctes.append(_mix_cte(column, count, favourite, names, other, sources[column]))
+            params += [*top, *(top if pooled else [])]
         selects.append(f"{column}.* EXCLUDE (customer_id)")
         joins.append(f"LEFT JOIN {column} USING (customer_id)")
         for name, value in zip(names, top, strict=True):
@@ -338,9 +397,9 @@ def _transaction_features(
             selects.append(f"{column}_mode.{column}")
             joins.append(f"LEFT JOIN {column}_mode USING (customer_id)")
     sql = f"WITH {', '.join(ctes)} SELECT {', '.join(selects)} FROM o {' '.join(joins)}"
-    frame = (
-        con.execute(sql, params).df().set_index("customer_id").drop(columns=["n_channels"], errors="ignore")
-    )
+    # through Arrow: strings arrive as Arrow-backed columns (``.df()`` makes Python objects, 4x slower)
+    frame = con.sql(sql, params=params).to_arrow_table().to_pandas()
+    frame = frame.set_index("customer_id").drop(columns=["n_channels"], errors="ignore")
 
     codes = frame.pop("weekday").fillna(0).to_numpy(dtype=np.int64) - 1
     frame["preferred_weekday"] = pd.Categorical.from_codes(

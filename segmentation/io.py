@@ -106,7 +106,9 @@ class RawTable:
         if n_bad and bad_encoding and not self.csv.transcoded:
             self.encoding = _western(self.csv.head)
             self.csv.transcode(self.encoding)
-            self.con.execute(f"CREATE OR REPLACE TEMP VIEW {self.table} AS SELECT * FROM {self.csv.sql(self.columns)}")
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP VIEW {self.table} AS SELECT * FROM {self.csv.sql(self.columns)}"
+            )
             return False
         rejects = f"{self.table}_rejects"
         self.con.execute(f"DROP TABLE IF EXISTS {rejects}; ALTER TABLE {token}_rejects RENAME TO {rejects}")
@@ -118,7 +120,9 @@ class RawTable:
             while self.counts is None:
                 sql, token = self.scan()
                 with reading(self.name or "the file"):
-                    n = self.con.execute(f"SELECT count(*) FROM {sql}").fetchall()[0][0]  # fetchall: scan closed
+                    n = self.con.execute(f"SELECT count(*) FROM {sql}").fetchall()[0][
+                        0
+                    ]  # fetchall: scan closed
                 self.finish_scan(token, n)
         return self.counts
 
@@ -169,7 +173,9 @@ def _collect_rejects(con: duckdb.DuckDBPyConnection, token: str) -> tuple[int, b
             bool_or(error_type = 'INVALID ENCODING') AS bad_encoding FROM {errors} GROUP BY line ORDER BY line;
             DROP TABLE IF EXISTS {errors}; DROP TABLE IF EXISTS {scan}"""
     )
-    n_bad, bad = con.execute(f"SELECT count(*), coalesce(bool_or(bad_encoding), false) FROM {token}_rejects").fetchone()  # type: ignore[misc]
+    n_bad, bad = con.execute(
+        f"SELECT count(*), coalesce(bool_or(bad_encoding), false) FROM {token}_rejects"
+    ).fetchone()  # type: ignore[misc]
     return int(n_bad), bool(bad)
 
 
@@ -276,7 +282,9 @@ def read_table(
                 f"{label} has a header row but no data rows. Export the data again including the rows."
             )
     elif raw.n_rows == 0:
-        raise DataError(f"{label} has a header row but no data rows. Export the data again including the rows.")
+        raise DataError(
+            f"{label} has a header row but no data rows. Export the data again including the rows."
+        )
     return raw
 
 
@@ -461,7 +469,9 @@ def _load_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str, label:
         f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {select} FROM read_parquet({_quote_str(str(path))})"
     )
     n_rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
-    return RawTable(con=con, table=table, columns=tuple(columns), format="parquet", counts=(int(n_rows), 0, None))
+    return RawTable(
+        con=con, table=table, columns=tuple(columns), format="parquet", counts=(int(n_rows), 0, None)
+    )
 
 
 def _load_excel(

@@ -85,7 +85,7 @@ def _balance(pool: pd.DataFrame) -> pd.Series:
     return score.fillna(0.0)
 
 
-def _recommend(table: pd.DataFrame) -> tuple[int, str]:
+def recommend(table: pd.DataFrame) -> tuple[int, str]:
     """The recommended number of groups and the reason, in plain words.
 
     Rule: among the stable k (bootstrap ARI >= ``STABLE_ARI``; all k if none is), take the k in
@@ -96,23 +96,16 @@ def _recommend(table: pd.DataFrame) -> tuple[int, str]:
     """
     stable = table[table["stability"] >= STABLE_ARI]
     pool = (stable if len(stable) else table).assign(balance=lambda t: _balance(t))
-    inside = pool[pool["k"].isin(PREFERRED_K)]
-    best_in = inside.sort_values(["balance", "k"], ascending=[False, True]).iloc[0] if len(inside) else None
-    best_out = pool[~pool["k"].isin(PREFERRED_K)].sort_values(["silhouette", "k"], ascending=[False, True])
-    row, clearly = best_in, False
-    if best_in is None or (
-        len(best_out) and best_out.iloc[0]["silhouette"] >= best_in["silhouette"] + CLEAR_MARGIN
-    ):
-        row, clearly = best_out.iloc[0], best_in is not None
+    inside = pool[pool["k"].isin(PREFERRED_K)].sort_values(["balance", "k"], ascending=[False, True])
+    outside = pool[~pool["k"].isin(PREFERRED_K)].sort_values(["silhouette", "k"], ascending=[False, True])
+    sil_in = float(inside["silhouette"].iloc[0]) if len(inside) else -np.inf
+    clearly = bool(len(outside)) and float(outside["silhouette"].iloc[0]) >= sil_in + CLEAR_MARGIN
+    row = outside.iloc[0] if clearly else inside.iloc[0]
     k, sil = int(row["k"]), float(row["silhouette"])
     word = stability_word(float(row["stability"]))
     tail = "stable across resamples" if word == "stable" else f"{word} across resamples"
-    if clearly:
-        assert best_in is not None
-        why = (
-            f"clearly better separated than any 3 to 8 groups "
-            f"(silhouette {sil:.2f} against {float(best_in['silhouette']):.2f})"
-        )
+    if clearly and len(inside):
+        why = f"clearly better separated than any 3 to 8 groups (silhouette {sil:.2f} against {sil_in:.2f})"
     elif k in PREFERRED_K:
         why = f"the best balance of separation (silhouette {sil:.2f}) and compactness among 3 to 8 groups"
     else:
@@ -136,7 +129,7 @@ def scan_k(
     reference fit and single-start fits on ``n_bootstrap`` bootstrap resamples of the fit sample
     (compared on the metric sample). The cost is thus independent of the number of customers.
 
-    The recommendation (see ``_recommend``) prefers 3 to 8 groups, balancing silhouette,
+    The recommendation (see ``recommend``) prefers 3 to 8 groups, balancing silhouette,
     Calinski-Harabasz and Davies-Bouldin among the stable k; 2 groups (or more than 8) only when
     clearly better separated.
 
@@ -188,7 +181,7 @@ def scan_k(
     sil = silhouettes(ev, labelings)
     table = pd.DataFrame(rows)
     table.insert(1, "silhouette", [sil[k] for k in table["k"]])
-    k, reason = _recommend(table)
+    k, reason = recommend(table)
     return KScan(table, k, reason)
 
 

@@ -219,7 +219,9 @@ def number_sql(col: str, decimal_comma: bool) -> str:
 
 
 def _text_sql(col: str) -> str:
-    return f"nullif(trim({_qi(col)}), '')"
+    """Text cell with surrounding spaces removed, blank as NULL; trim (which copies) only when needed."""
+    x = _qi(col)
+    return f"CASE WHEN {x} LIKE ' %' OR {x} LIKE '% ' THEN nullif(trim({x}), '') ELSE nullif({x}, '') END"
 
 
 def prepare(raw: Any, mapping: Any, *, drop_zero_price: bool = False) -> Intake:
@@ -254,7 +256,9 @@ def _prepare_transactions(raw: Any, mapping: Any, drop_zero_price: bool) -> Inta
     while True:  # once, or twice when the file turns out not to be UTF-8 after all
         source, token = raw.scan()
         with reading(raw.name or "the file"):
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {staged} AS {_staged_sql(raw, mapping, source, drop_zero_price)}")
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {staged} AS {_staged_sql(raw, mapping, source, drop_zero_price)}"
+            )
         n_rows = con.execute(f"SELECT count(*) FROM {staged}").fetchall()[0][0]
         if raw.finish_scan(token, n_rows):
             break
@@ -330,14 +334,17 @@ def _staged_sql(raw: Any, mapping: Any, source: str, drop_zero_price: bool) -> s
 def _flag_duplicates(con: Any, staged: str) -> None:
     """Set aside every repeat of an exact duplicate line, keeping the first.
 
-    Equal lines get equal reasons, so only kept rows need checking: one GROUP BY on the row hash
-    finds the repeated ones (no sort of the whole table), then only their repeats are updated.
+    Equal lines get equal reasons, so only kept rows need checking: a GROUP BY on the row hash (no
+    sort of the whole table) finds the repeated hashes, then a window over just those rows picks
+    the repeats to update.
     """
     dup = REASONS.index("duplicate_line")
     con.execute(
-        f"""UPDATE {staged} SET reason = {dup} FROM (
-                SELECT h, min(rowid) AS first FROM {staged} WHERE reason IS NULL GROUP BY h HAVING count(*) > 1
-            ) f WHERE {staged}.h = f.h AND {staged}.rowid <> f.first AND {staged}.reason IS NULL"""
+        f"""UPDATE {staged} SET reason = {dup} WHERE rowid IN (
+            SELECT r FROM (SELECT rowid AS r, row_number() OVER (PARTITION BY h ORDER BY rowid) AS k
+                FROM {staged} WHERE reason IS NULL AND h IN (
+                    SELECT h FROM {staged} WHERE reason IS NULL GROUP BY h HAVING count(*) > 1))
+            WHERE k > 1)"""
     )
 
 

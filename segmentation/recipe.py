@@ -12,10 +12,12 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import pandas as pd
+
 from segmentation import clustering, profiling, rules
 from segmentation.catalog import CustomerTable
-from segmentation.criteria import CriteriaEncoder, CriteriaSpec
-from segmentation.dataset import Dataset, SourceFile, load_dataset
+from segmentation.criteria import CriteriaEncoder, CriteriaSpec, usable_features
+from segmentation.dataset import Dataset, SourceFile, load_dataset, suggest
 from segmentation.io import DataError
 from segmentation.kscan import scan_k
 from segmentation.schema import Mapping
@@ -96,13 +98,38 @@ def apply(recipe: Recipe, sources: Sequence[SourceFile]) -> tuple[Dataset, Segme
     by_kind = {kind: Mapping.from_dict(m) for kind, m in recipe.mappings.items()}
     mappings = {}
     for source in sources:
-        from segmentation.dataset import suggest
-
         _, suggestion = suggest(source)
-        kind = suggestion.mapping.kind
-        mappings[source.name] = by_kind.get(kind, suggestion.mapping)
+        saved = by_kind.get(suggestion.mapping.kind)
+        # The saved roles apply when the new file has the same columns; otherwise use the suggestion.
+        same = saved is not None and set(saved.roles) == set(suggestion.mapping.roles)
+        mappings[source.name] = saved if same else suggestion.mapping
     dataset = load_dataset(sources, mappings)
     return dataset, segment(dataset.table, recipe)
+
+
+def assignments(table: CustomerTable, seg: Segmentation, recipe: Recipe) -> pd.DataFrame:
+    """One row per customer: segment number (1 = first), name, and the scores the segments came from.
+
+    Scores are the segmentation's own (RFM scores, ...) or else the values of the criteria it used.
+    """
+    out = pd.DataFrame(
+        {
+            "customer_id": seg.labels.index,
+            "segment_id": seg.labels.to_numpy() + 1,
+            "segment": seg.named.astype(str).to_numpy(),
+        }
+    )
+    if seg.scores is not None:
+        scores = seg.scores.reindex(seg.labels.index)
+    else:
+        used = [
+            f.name
+            for f in usable_features(table)
+            if f.family in recipe.spec.families
+            and (recipe.spec.features is None or f.name in recipe.spec.features)
+        ]
+        scores = table.frame.reindex(seg.labels.index)[used]
+    return pd.concat([out, scores.reset_index(drop=True)], axis=1)
 
 
 def recommended_k(table: CustomerTable, spec: CriteriaSpec, random_state: int = 0) -> int:

@@ -16,6 +16,20 @@ KIND_LABELS = {
 }
 
 
+def with_sheet(source: SourceFile) -> SourceFile:
+    """For a workbook with several sheets, let the user choose the sheet to read."""
+    raw, _ = data.suggest_cached(source.fingerprint, source)
+    if len(raw.sheets) < 2:
+        return source
+    sheet = st.selectbox(
+        f"Sheet of {source.name} to use",
+        list(raw.sheets),
+        index=list(raw.sheets).index(raw.sheet) if raw.sheet in raw.sheets else 0,
+        key=f"sheet_{source.fingerprint}",
+    )
+    return SourceFile(source.name, source.data, sheet)
+
+
 def confirm_roles(source: SourceFile) -> schema.Mapping:
     """Show the suggested roles of one file as an editable table; return the confirmed mapping."""
     raw, suggestion = data.suggest_cached(source.fingerprint, source)

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from segmentation.dataset import Dataset, FileReport
+from segmentation.export import to_csv_bytes
 from segmentation.io import DataError
 from segmentation.ledger import REASON_LABELS
 
@@ -118,7 +119,7 @@ def ledger_view(report: FileReport) -> None:
         shown = len(report.set_aside)
         st.download_button(
             f"Download the {shown:,} set-aside rows" + (" (first part)" if shown < aside else ""),
-            data=report.set_aside.to_csv(index=False).encode("utf-8-sig"),
+            data=to_csv_bytes(report.set_aside),
             file_name=f"set_aside_{report.name.split('.')[0]}.csv",
             mime="text/csv",
             key=f"aside_{report.name}",

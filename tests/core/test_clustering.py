@@ -17,7 +17,7 @@ from segmentation.clustering import (
     cluster_segmentation,
 )
 from segmentation.criteria import CriteriaSpec
-from segmentation.kscan import scan_k, silhouettes, stability_word
+from segmentation.kscan import PREFERRED_K, recommend, scan_k, silhouettes, stability_word
 
 
 def blobs(n: int = 1500, k: int = 4, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -48,6 +48,41 @@ def test_scan_k_recommends_the_true_k() -> None:
     ]  # fmt: skip
     assert scan.reason.startswith("5 groups:") and "stable" in scan.reason
     assert scan.table["inertia"].is_monotonic_decreasing
+
+
+def _metrics(sil: dict[int, float], stability: dict[int, float] | None = None) -> pd.DataFrame:
+    """A scan table whose other metrics follow the silhouette (compact where well separated)."""
+    ks = sorted(sil)
+    return pd.DataFrame(
+        {
+            "k": ks,
+            "silhouette": [sil[k] for k in ks],
+            "calinski_harabasz": [1000 * sil[k] for k in ks],
+            "davies_bouldin": [2 - sil[k] for k in ks],
+            "inertia": [100.0 / k for k in ks],
+            "stability": [(stability or {}).get(k, 0.95) for k in ks],
+        }
+    )
+
+
+def test_recommendation_prefers_3_to_8_groups_unless_2_is_clearly_better() -> None:
+    # Silhouette peaks at 2 by a little: a marketer gets the best of 3..8 instead.
+    k, reason = recommend(_metrics({2: 0.30, 3: 0.22, 4: 0.27, 5: 0.24, 9: 0.2}))
+    assert k == 4 and reason.startswith("4 groups:") and "3 to 8" in reason
+    # 2 groups clearly better separated (by 0.05 or more): 2 it is, and the reason says why.
+    k, reason = recommend(_metrics({2: 0.52, 3: 0.24, 4: 0.22}))
+    assert k == 2 and "clearly better" in reason and "0.52" in reason
+    # Unstable numbers of groups are set aside while a stable one exists.
+    k, reason = recommend(_metrics({2: 0.28, 3: 0.25, 4: 0.29}, stability={4: 0.4}))
+    assert k == 3 and "stable" in reason
+    assert set(PREFERRED_K) == set(range(3, 9))
+
+
+def test_scan_k_is_reproducible() -> None:
+    X, _ = blobs(2000, 4)
+    a, b = scan_k(X, ks=range(2, 6)), scan_k(X, ks=range(2, 6))
+    pd.testing.assert_frame_equal(a.table, b.table)
+    assert a.recommended_k == b.recommended_k == 4
 
 
 def test_silhouettes_match_sklearn() -> None:
@@ -189,6 +224,11 @@ def _sample_store_table(n: int) -> tuple[CustomerTable, pd.Series]:
 def test_sample_store_planted_groups_recovered() -> None:
     table, truth = _sample_store_table(4000)
     k = truth.nunique()
-    seg, _ = cluster_segmentation(table, CriteriaSpec(("behavioural", "value", "channel")), "kmeans", k)
+    seg, fitted = cluster_segmentation(table, CriteriaSpec(("behavioural", "value", "channel")), "kmeans", k)
     assert seg.sizes().sum() == len(table.frame)
     assert adjusted_rand_score(truth, seg.labels) >= 0.8
+    # Shopping day and hour are opt-in: they are noise for these groups.
+    assert not {"preferred_weekday", "preferred_hour"} & set(fitted.encoder.features_)
+    # The scan lands on (or next to) the planted number of groups, not on 2.
+    scan = scan_k(fitted.encoder.transform(table.frame))
+    assert abs(scan.recommended_k - k) <= 1

@@ -9,7 +9,13 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 
 from segmentation.catalog import CustomerTable, Feature
-from segmentation.criteria import CriteriaEncoder, CriteriaSpec, MixedEncoder, available_criteria
+from segmentation.criteria import (
+    CriteriaEncoder,
+    CriteriaSpec,
+    MixedEncoder,
+    available_criteria,
+    needs_log,
+)
 
 
 def make_table(n: int = 400, seed: int = 0) -> CustomerTable:
@@ -135,3 +141,61 @@ def test_mixed_encoder_keeps_categories_as_codes() -> None:
     codes = X[:, enc.categorical_columns_[0]]
     assert enc.categorical_columns_ == [X.shape[1] - 1]
     assert set(np.unique(codes)) <= set(range(len(enc.categories_["preferred_channel"]) + 1))
+
+
+def test_log_transform_decided_from_catalog_unit_and_data() -> None:
+    rng = np.random.default_rng(3)
+    n = 500
+    frame = pd.DataFrame(
+        {
+            "monetary": rng.lognormal(4, 1, n),  # flagged skewed in the catalog
+            "recency_days": rng.uniform(0, 300, n),  # days: logged whatever the shape
+            "basket_size": rng.lognormal(1, 0.9, n),  # unflagged but right-skewed: logged
+            "age": rng.normal(40, 10, n),  # symmetric: kept
+            "balance": rng.lognormal(1, 0.9, n) - 5,  # negative values: kept
+        },
+        index=[f"c{i}" for i in range(n)],
+    )
+    catalog = (
+        Feature("monetary", "value", "Revenue", skewed=True),
+        Feature("recency_days", "behavioural", "Recency", unit="days"),
+        Feature("basket_size", "behavioural", "Basket"),
+        Feature("age", "demographic", "Age"),
+        Feature("balance", "demographic", "Balance"),
+    )
+    enc = CriteriaEncoder(CriteriaSpec(("value", "behavioural", "demographic")), catalog).fit(frame)
+    assert set(enc.logged_) == {"monetary", "recency_days", "basket_size"}
+    assert needs_log(frame["basket_size"]) and not needs_log(frame["age"]) and not needs_log(frame["balance"])
+    assert not needs_log(pd.Series([1.0, np.nan]))
+
+
+def test_timing_and_gap_features_are_opt_in() -> None:
+    rng = np.random.default_rng(4)
+    n = 300
+    frame = pd.DataFrame(
+        {
+            "recency_days": rng.uniform(0, 300, n),
+            "mean_days_between_orders": rng.uniform(5, 90, n),
+            "preferred_weekday": pd.Categorical(rng.choice(["Monday", "Friday"], n)),
+            "preferred_hour": rng.integers(0, 24, n).astype(float),
+        },
+        index=[f"c{i}" for i in range(n)],
+    )
+    catalog = (
+        Feature("recency_days", "behavioural", "Recency", unit="days"),
+        Feature("mean_days_between_orders", "behavioural", "Gap", unit="days"),
+        Feature("preferred_weekday", "behavioural", "Day", kind="categorical"),
+        Feature("preferred_hour", "behavioural", "Hour"),
+    )
+    table = CustomerTable(frame, catalog)
+    (info,) = available_criteria(table)
+    assert info.default_features == ("recency_days",) and len(info.features) == 4
+    by_default = CriteriaEncoder(CriteriaSpec(("behavioural",)), catalog).fit(frame)
+    assert by_default.features_ == ("recency_days",)
+    named = CriteriaSpec(("behavioural",), features=("recency_days", "preferred_weekday", "preferred_hour"))
+    assert CriteriaEncoder(named, catalog).fit(frame).features_ == named.features
+    # A family with nothing but opt-in features still uses them rather than nothing.
+    only_timing = CriteriaEncoder(CriteriaSpec(("behavioural",)), catalog).fit(
+        frame[["preferred_weekday", "preferred_hour"]]
+    )
+    assert set(only_timing.features_) == {"preferred_weekday", "preferred_hour"}
