@@ -51,6 +51,7 @@ def draw_map() -> None:
         st.info("Drag on the map to select customers.")
         return
     st.markdown(f"**{len(picked):,} customers selected**")
+    st.markdown(widgets.selection_summary(dataset.table, seg, picked))
     st.dataframe(widgets.customer_rows(dataset.table, picked), width="stretch", height=260)
     with st.form("save_selection"):
         name = st.text_input("Name for this group", "Map selection", key="selection_name")

@@ -26,7 +26,7 @@ right.dataframe(
         "segment": "Segment",
         "customers": st.column_config.NumberColumn("Customers", format="localized"),
         "revenue_share": st.column_config.ProgressColumn(
-            "Revenue %", format="percent", min_value=0, max_value=1
+            "Revenue %", format="percent", min_value=0, max_value=1, width="small"
         ),
         "priority": st.column_config.NumberColumn(
             "Priority", help="0-100: where effort pays most", width="small"

@@ -180,3 +180,15 @@ def mix_line(profile) -> str:
             parts.append(f"{title}: " + ", ".join(f"{name} {share:.0%}" for name, share in mix[:3]))
     parts += [f"{k}: {v}" for k, v in profile.demographics.items()]
     return " · ".join(parts)
+
+
+def selection_summary(table, seg, ids) -> str:
+    """Who a map selection is, in two lines: its segment mix and what sets it apart."""
+    from segmentation.profiling import segment_traits
+
+    names = seg.named.reindex(ids).value_counts(normalize=True).head(3)
+    mix = ", ".join(f"{name} {share:.0%}" for name, share in names.items() if share > 0)
+    mask = table.frame.index.isin(ids)
+    traits = segment_traits(table, mask)[:3]
+    stands_out = "; ".join(t.text for t in traits)
+    return f"**Segments:** {mix}  \n**What sets them apart:** {stands_out or 'nothing stands out from the average.'}"

@@ -6,7 +6,7 @@ import csv
 import io
 
 import pytest
-from conftest import screenshot
+from harness import screenshot
 
 pytestmark = pytest.mark.browser
 
