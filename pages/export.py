@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from segmentation import export
+from segmentation import audiences, export
 from ui import compute, widgets
 
 dataset = widgets.require_dataset()
@@ -88,17 +88,17 @@ with lists:
 with platforms:
     platform = st.selectbox(
         "Platform",
-        list(export.PLATFORM_LABELS),
-        format_func=export.PLATFORM_LABELS.get,
+        list(audiences.PLATFORM_LABELS),
+        format_func=audiences.PLATFORM_LABELS.get,
         key="platform",
         persist_state="session",
     )
     c1, c2 = st.columns(2)
     country = c1.selectbox(
         "Country of local phone numbers",
-        sorted(export.CALLING_CODES),
+        sorted(audiences.CALLING_CODES),
         key="phone_country",
-        index=sorted(export.CALLING_CODES).index("GB"),
+        index=sorted(audiences.CALLING_CODES).index("GB"),
         help="Numbers written without a country code are completed with this one.",
     )
     consent = c2.checkbox(
@@ -112,7 +112,7 @@ with platforms:
     for message in summary.messages():
         st.markdown(f"- {message}")
     st.download_button(
-        f"Download for {export.PLATFORM_LABELS[platform]}",
+        f"Download for {audiences.PLATFORM_LABELS[platform]}",
         data,
         summary.file_name,
         "text/csv",

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from segmentation import clustering, profiling, rules
+from segmentation import clustering, custom_rules, profiling, rules
 from segmentation.catalog import CustomerTable
 from segmentation.criteria import CriteriaEncoder, CriteriaSpec, usable_features
 from segmentation.dataset import Dataset, SourceFile, load_dataset, suggest
@@ -81,7 +81,7 @@ def segment(table: CustomerTable, recipe: Recipe) -> Segmentation:
         )
         seg = seg.renamed(profiling.generated_names(table, seg))
     elif recipe.method == "custom":
-        seg = rules.custom_segments(table, [rules.Rule.from_dict(r) for r in recipe.params.get("rules", [])])
+        seg = custom_rules.custom_segments(table, [custom_rules.Rule.from_dict(r) for r in recipe.params.get("rules", [])])
     else:
         seg = rules.RULE_SETS[recipe.method].function(table)
     if recipe.names:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from segmentation import criteria, embedding, export, kscan, profiling, recipe, rules
+from segmentation import audiences, criteria, custom_rules, embedding, export, kscan, profiling, recipe
 from segmentation.criteria import CriteriaSpec
 from segmentation.dataset import Dataset
 from segmentation.segments import Segmentation
@@ -50,8 +50,8 @@ def segment(dataset: Dataset, rec: recipe.Recipe) -> Segmentation:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def rule_sizes(fingerprint: str, rules_json: str, _dataset: Dataset) -> pd.DataFrame:
-    parsed = [rules.Rule.from_dict(r) for r in json.loads(rules_json)]
-    return rules.rule_sizes(_dataset.table, parsed)
+    parsed = [custom_rules.Rule.from_dict(r) for r in json.loads(rules_json)]
+    return custom_rules.rule_sizes(_dataset.table, parsed)
 
 
 def seg_key(seg: Segmentation) -> str:
@@ -138,7 +138,7 @@ def campaign_list(
 @st.cache_resource(max_entries=16, show_spinner="Preparing the platform file…")
 def _platform_file(fingerprint: str, key: str, params: str, _rows: pd.DataFrame):
     platform, country, consent = json.loads(params)
-    return export.platform_file(_rows, platform, default_country=country, consent_only=consent)
+    return audiences.platform_file(_rows, platform, default_country=country, consent_only=consent)
 
 
 def platform_file(

@@ -7,7 +7,7 @@ import io
 import pandas as pd
 from conftest import click, goto, no_exception
 
-from segmentation import export, rules
+from segmentation import custom_rules, export
 
 
 def upload(at, name: str, content: bytes):
@@ -68,7 +68,9 @@ def test_rule_builder_sizes_match_the_engine(app):
     at = goto(at, "segments")
     shown = next(df.value for df in at.dataframe if "Would match alone" in df.value.columns)
     drafts = at.session_state["custom_rules"]
-    engine = rules.rule_sizes(at.session_state["dataset"].table, [rules.Rule.from_dict(d) for d in drafts])
+    engine = custom_rules.rule_sizes(
+        at.session_state["dataset"].table, [custom_rules.Rule.from_dict(d) for d in drafts]
+    )
     assert shown["Customers"].tolist() == engine["customers"].tolist()
     at = click(at, "make_custom")
     seg = at.session_state["segmentations"]["Your rules"].segmentation

@@ -11,6 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from segmentation import audiences as aud
 from segmentation import export as ex
 from segmentation.catalog import CustomerTable, Feature
 from segmentation.segments import Segmentation
@@ -188,22 +189,22 @@ def _read(data: bytes) -> pd.DataFrame:
     ],
 )
 def test_platform_headers_exact(platform: str, headers: list[str]) -> None:
-    data, summary = ex.platform_file(_contacts(), platform)
+    data, summary = aud.platform_file(_contacts(), platform)
     assert data.decode("utf-8").splitlines()[0] == ",".join(headers)
     assert summary.rows_written == len(_read(data))
 
 
 def test_rows_without_contact_are_counted() -> None:
-    _, summary = ex.platform_file(_contacts(), "hubspot")
+    _, summary = aud.platform_file(_contacts(), "hubspot")
     # d has an invalid e-mail and no phone, e has neither
     assert summary.no_contact == 2 and summary.rows_written == 4
     assert any("2 customers have no usable e-mail or phone" in m for m in summary.messages())
-    _, mc = ex.platform_file(_contacts(), "mailchimp")  # Mailchimp needs an e-mail address
+    _, mc = aud.platform_file(_contacts(), "mailchimp")  # Mailchimp needs an e-mail address
     assert mc.no_contact == 3 and mc.rows_written == 3
 
 
 def test_plain_platform_phone_is_e164() -> None:
-    out = _read(ex.platform_file(_contacts(), "klaviyo")[0])
+    out = _read(aud.platform_file(_contacts(), "klaviyo")[0])
     assert out["Phone Number"].tolist() == ["+447700900123", "", "+33612345678", "+442079460958"]
     assert out["Email"].iloc[0] == "john.doe@example.com"
 
@@ -213,7 +214,7 @@ def _sha(text: str) -> str:
 
 
 def test_meta_hashes_normalised_values() -> None:
-    out = _read(ex.platform_file(_contacts(), "meta")[0])
+    out = _read(aud.platform_file(_contacts(), "meta")[0])
     assert out["email"].iloc[0] == _sha("john.doe@example.com")
     assert out["phone"].iloc[0] == _sha("447700900123")  # digits only, country code, no +
     assert out["fn"].iloc[2] == _sha("émilie")
@@ -224,7 +225,7 @@ def test_meta_hashes_normalised_values() -> None:
 
 
 def test_google_hashes_e164_and_gmail_rule_country_zip_plain() -> None:
-    out = _read(ex.platform_file(_contacts(), "google")[0])
+    out = _read(aud.platform_file(_contacts(), "google")[0])
     assert out["Email"].iloc[0] == _sha("john.doe@example.com")
     assert out["Email"].iloc[1] == _sha("joe@gmail.com")
     assert out["Phone"].iloc[0] == _sha("+447700900123")
@@ -233,10 +234,10 @@ def test_google_hashes_e164_and_gmail_rule_country_zip_plain() -> None:
 
 def test_consent_and_holdout_filters() -> None:
     df = _contacts().assign(group=["target", "holdout", "target", "target", "target", "target"])
-    _, s = ex.platform_file(df, "hubspot", consent_only=True)
+    _, s = aud.platform_file(df, "hubspot", consent_only=True)
     assert s.holdout_left_out == 1 and s.no_consent == 2 and s.rows_written == 2
     with pytest.raises(ValueError, match="no consent column"):
-        ex.platform_file(df.drop(columns="consent"), "meta", consent_only=True)
+        aud.platform_file(df.drop(columns="consent"), "meta", consent_only=True)
 
 
 @pytest.mark.parametrize(
@@ -258,9 +259,9 @@ def test_consent_and_holdout_filters() -> None:
     ],
 )
 def test_normalise_phone(raw: object, country: str, expected: str | None) -> None:
-    assert ex.normalise_phone(raw, country) == expected
+    assert aud.normalise_phone(raw, country) == expected
 
 
 def test_unknown_platform_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="Unknown platform"):
-        ex.platform_file(_contacts(), "myspace")
+        aud.platform_file(_contacts(), "myspace")

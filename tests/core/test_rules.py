@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from segmentation import custom_rules as cr
 from segmentation import rules
 from segmentation.catalog import CustomerTable, Feature
+from segmentation.custom_rules import Condition, Rule
 from segmentation.features import build_customer_table
-from segmentation.rules import Condition, Rule
 
 
 def make_table(frame: pd.DataFrame) -> CustomerTable:
@@ -162,7 +163,7 @@ def test_bands_numeric_and_groups(table: CustomerTable) -> None:
     assert groups.sizes()["Nordics"] == table.frame["country"].isin(["Sweden", "Norway"]).sum()
 
 
-def custom_rules() -> list[Rule]:
+def sample_rules() -> list[Rule]:
     return [
         Rule("Big spenders", (Condition("monetary", ">=", 600),)),
         Rule(
@@ -178,12 +179,12 @@ def custom_rules() -> list[Rule]:
 
 
 def test_custom_rules_first_match_wins_and_sizes_match(table: CustomerTable) -> None:
-    seg = rules.custom_segments(table, custom_rules())
+    seg = cr.custom_segments(table, sample_rules())
     assert seg.names == ("Big spenders", "Yoga or lapsed", "Nordic mid-age", "Everyone else")
     assert seg.sizes().sum() == len(table.frame)
     big = table.frame["monetary"] >= 600
     assert (seg.named[big] == "Big spenders").all()
-    sizes = rules.rule_sizes(table, custom_rules())
+    sizes = cr.rule_sizes(table, sample_rules())
     assert sizes["customers"].tolist() == seg.sizes().tolist()
     assert sizes.loc["Big spenders", "alone"] == big.sum()
     assert (sizes["alone"] >= sizes["customers"]).all()
@@ -197,16 +198,16 @@ def test_custom_rules_first_match_wins_and_sizes_match(table: CustomerTable) -> 
 
 
 def test_rules_round_trip_json_and_never_eval(table: CustomerTable) -> None:
-    text = json.dumps([r.to_dict() for r in custom_rules()])
+    text = json.dumps([r.to_dict() for r in sample_rules()])
     back = [Rule.from_dict(d) for d in json.loads(text)]
-    assert back == custom_rules()
+    assert back == sample_rules()
     # A rule string that would run code is only ever compared as data.
     evil = Rule("Evil", (Condition("country", "==", "__import__('os').system('touch /tmp/pwned')"),))
-    assert rules.custom_segments(table, [evil]).sizes()["Evil"] == 0
+    assert cr.custom_segments(table, [evil]).sizes()["Evil"] == 0
     with pytest.raises(ValueError, match="Unknown comparison"):
         Condition.from_dict({"feature": "age", "op": "lambda: 1", "value": 1})
     with pytest.raises(ValueError, match="not a column"):
-        rules.custom_segments(table, [Rule("X", (Condition("os.system", ">", 1),))])
+        cr.custom_segments(table, [Rule("X", (Condition("os.system", ">", 1),))])
     with pytest.raises(ValueError, match="text, a number"):
         Condition("age", ">", object())
     with pytest.raises(ValueError, match="not a number"):
@@ -216,7 +217,7 @@ def test_rules_round_trip_json_and_never_eval(table: CustomerTable) -> None:
 def test_duplicate_rule_names_rejected(table: CustomerTable) -> None:
     dup = [Rule("A", (Condition("age", ">", 30),)), Rule("A", (Condition("age", "<", 30),))]
     with pytest.raises(ValueError, match="same name"):
-        rules.custom_segments(table, dup)
+        cr.custom_segments(table, dup)
 
 
 def test_registry(table: CustomerTable) -> None:
