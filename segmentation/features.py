@@ -397,7 +397,9 @@ def _transaction_features(
             selects.append(f"{column}_mode.{column}")
             joins.append(f"LEFT JOIN {column}_mode USING (customer_id)")
     # sorted in DuckDB (parallel): pandas' sort_index then only checks the order
-    sql = f"WITH {', '.join(ctes)} SELECT {', '.join(selects)} FROM o {' '.join(joins)} ORDER BY o.customer_id"
+    sql = (
+        f"WITH {', '.join(ctes)} SELECT {', '.join(selects)} FROM o {' '.join(joins)} ORDER BY o.customer_id"
+    )
     # through Arrow: strings arrive as Arrow-backed columns (``.df()`` makes Python objects, 4x slower)
     frame = con.sql(sql, params=params).to_arrow_table().to_pandas()
     frame = frame.set_index("customer_id").drop(columns=["n_channels"], errors="ignore")
