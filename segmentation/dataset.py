@@ -124,7 +124,7 @@ def load_dataset(
         reference_date=reference_date,
     )
     notes: list[str] = []
-    if predictions and orders is not None:
+    if predictions and orders is not None and orders.transactions is not None:
         table, note = _with_predictions(con, orders.transactions, table)
         notes.append(note)
     fingerprint = hashlib.sha256(

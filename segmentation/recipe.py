@@ -72,16 +72,14 @@ class Recipe:
 def segment(table: CustomerTable, recipe: Recipe) -> Segmentation:
     """Apply a recipe to a customer table: same data and recipe, same segments, order and names."""
     if recipe.method in CLUSTER_METHODS:
-        k = int(
-            recipe.params.get("k")
-            or clustering.scan_k_for(table, recipe.spec, random_state=recipe.random_state)
-        )
+        k = int(recipe.params.get("k") or recommended_k(table, recipe.spec, recipe.random_state))
         seg, _ = clustering.cluster_segmentation(
             table, recipe.spec, method=recipe.method, k=k, random_state=recipe.random_state
         )
         seg = seg.renamed(profiling.generated_names(table, seg))
     elif recipe.method == "custom":
-        seg = custom_rules.custom_segments(table, [custom_rules.Rule.from_dict(r) for r in recipe.params.get("rules", [])])
+        rules_ = [custom_rules.Rule.from_dict(r) for r in recipe.params.get("rules", [])]
+        seg = custom_rules.custom_segments(table, rules_)
     else:
         seg = rules.RULE_SETS[recipe.method].function(table)
     if recipe.names:
@@ -96,13 +94,13 @@ def segment(table: CustomerTable, recipe: Recipe) -> Segmentation:
 def apply(recipe: Recipe, sources: Sequence[SourceFile]) -> tuple[Dataset, Segmentation]:
     """Read files with the recipe's confirmed column roles, then segment."""
     by_kind = {kind: Mapping.from_dict(m) for kind, m in recipe.mappings.items()}
-    mappings = {}
+    mappings: dict[str, Mapping] = {}
     for source in sources:
         _, suggestion = suggest(source)
         saved = by_kind.get(suggestion.mapping.kind)
         # The saved roles apply when the new file has the same columns; otherwise use the suggestion.
         same = saved is not None and set(saved.roles) == set(suggestion.mapping.roles)
-        mappings[source.name] = saved if same else suggestion.mapping
+        mappings[source.name] = saved if saved is not None and same else suggestion.mapping
     dataset = load_dataset(sources, mappings)
     return dataset, segment(dataset.table, recipe)
 

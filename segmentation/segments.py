@@ -34,7 +34,7 @@ class Segmentation:
     @property
     def named(self) -> pd.Series:
         """Segment name per customer (categorical, categories in segment order)."""
-        cat = pd.Categorical.from_codes(self.labels.to_numpy(), categories=list(self.names))
+        cat = pd.Categorical.from_codes(self.labels.to_numpy(), categories=pd.Index(self.names))
         return pd.Series(cat, index=self.labels.index, name="segment")
 
     def sizes(self) -> pd.Series:
