@@ -24,6 +24,7 @@ FAMILIES: tuple[str, ...] = (
     "psychographic",
     "feedback",
     "predictive",
+    "custom",
 )
 
 #: Not a criteria family: identity and contact columns carried for exports only.
@@ -41,6 +42,7 @@ FAMILY_LABELS: dict[str, str] = {
     "psychographic": "Interests and lifestyle",
     "feedback": "Feedback and satisfaction",
     "predictive": "Predicted behaviour",
+    "custom": "Other columns of your file",
     CONTACT: "Contact details",
 }
 
@@ -56,6 +58,7 @@ FAMILY_HELP: dict[str, str] = {
     "psychographic": "Interests and lifestyle tags.",
     "feedback": "Ratings, NPS answers and reviews.",
     "predictive": "Model-based chance of leaving or of buying again.",
+    "custom": "Columns of your customer list with no standard meaning, such as a spending score or a contract type.",
     CONTACT: "Names, e-mail and phone, used for exports only.",
 }
 

@@ -1,7 +1,9 @@
 """Choosing the number of segments: a k-means scan from 2 to 12 groups with quality and stability.
 
-Silhouette, Calinski-Harabasz and Davies-Bouldin on a sample, inertia on all rows, stability as the
-mean adjusted Rand index over bootstrap refits; the recommendation comes with a one-line reason.
+Everything runs on fixed-size samples (10k rows fitted, 5k measured), so the scan costs the same for
+100k or 1M customers: silhouette, Calinski-Harabasz and Davies-Bouldin on the metric sample, inertia
+of the fit sample scaled to all rows, stability as the mean adjusted Rand index over bootstrap
+refits. The recommendation prefers 3 to 8 groups (see ``recommend``) and comes with a one-line reason.
 """
 
 from __future__ import annotations
