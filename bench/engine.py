@@ -169,7 +169,8 @@ def engine_1m() -> None:
     k = scan.recommended_k
     start, cpu = time.perf_counter(), time.process_time()
     (seg, _fitted), _ = timed(
-        f"encode + k-means (MiniBatch) k={k}", lambda: cluster_segmentation(table, SPEC, "kmeans", k)
+        f"encode + k-means k={k} (100k-row fit, all assigned)",
+        lambda: cluster_segmentation(table, SPEC, "kmeans", k),
     )
     profiles, _ = timed("profiles (profiling.profile_segments)", lambda: profile_segments(table, seg))
     total = time.perf_counter() - start

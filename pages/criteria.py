@@ -39,7 +39,9 @@ for i, info in enumerate(infos):
                 picked = st.multiselect(
                     "Facts used",
                     list(info.features),
-                    default=[f for f in info.features if current.features is None or f in current.features],
+                    default=list(info.default_features)
+                    if current.features is None
+                    else [f for f in info.features if f in current.features],
                     format_func=lambda name: labels.get(name, name),
                     key=f"crit_features_{info.family}",
                     help="Leave out facts that should not shape the segments.",
@@ -59,8 +61,8 @@ if not chosen:
     st.warning("Choose at least one family to segment on.")
     st.stop()
 
-all_features = {f for i in infos if i.family in chosen for f in i.features}
-spec = CriteriaSpec(tuple(chosen), None if set(features) == all_features else tuple(features), weights)
+default_set = {f for i in infos if i.family in chosen for f in i.default_features}
+spec = CriteriaSpec(tuple(chosen), None if set(features) == default_set else tuple(features), weights)
 state.set_criteria(spec)
 covered = table.frame[[f for i in infos if i.family in chosen for f in i.features]].notna().any(axis=1).sum()
 st.success(

@@ -67,7 +67,9 @@ with auto:
     left, right = st.columns([3, 2])
     left.altair_chart(charts.kscan_chart(scan.table, scan.recommended_k), width="stretch")
     with right:
-        st.markdown(f"**Recommended: {scan.recommended_k} segments.** {scan.reason}")
+        st.markdown(
+            f"**Recommended: {scan.recommended_k} segments.** {scan.reason.split(': ', 1)[-1].capitalize()}."
+        )
         k = st.slider(
             "Number of segments",
             2,

@@ -201,7 +201,7 @@ def kscan_chart(scan: pd.DataFrame, recommended_k: int | None = None) -> alt.Top
             .encode(x="k:O", y=alt.value(0), text="label:N")
         )
         layers += [rule, text]
-    chart = alt.layer(*layers).properties(width=480, height=260)
+    chart = alt.layer(*layers).properties(width="container", height=240)
     return _style(chart, "How many segments?", "Pick a number where both lines are high")
 
 
@@ -266,7 +266,9 @@ def heatmap_chart(heat: pd.DataFrame) -> alt.TopLevelMixin:
     data = _plain(heat, cols)
     features = list(dict.fromkeys(data["feature"].tolist()))
     lo, hi = float(data["index"].min()), float(data["index"].max())
-    span = max(abs(hi - 100.0), abs(100.0 - lo), 1.0)
+    # Capped at 100 either side: beyond 2x the average every cell reads "far above" anyway, and one
+    # extreme cell must not wash out the colours of all the others.
+    span = min(max(abs(hi - 100.0), abs(100.0 - lo), 1.0), 100.0)
     tips = [
         alt.Tooltip("segment:N", title="Segment"),
         alt.Tooltip("feature:N", title="Feature"),
@@ -282,7 +284,7 @@ def heatmap_chart(heat: pd.DataFrame) -> alt.TopLevelMixin:
         color=alt.Color(
             "index:Q",
             title="Index (100 = average)",
-            scale=alt.Scale(scheme="redblue", domain=[100 - span, 100 + span], domainMid=100),
+            scale=alt.Scale(scheme="redblue", domain=[100 - span, 100 + span], domainMid=100, clamp=True),
         ),
         tooltip=tips,
     )
@@ -469,7 +471,7 @@ def geo_chart(customers: pd.DataFrame, *, precision: int = 1, world: bool | None
     chart = (
         alt.layer(*layers)
         .project(type="equalEarth" if world else "mercator")
-        .properties(width=600, height=340)
+        .properties(width="container", height=420)
     )
     return _style(
         chart, "Where customers are", "Bubble size is the number of customers; colour the main segment"

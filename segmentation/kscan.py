@@ -105,13 +105,15 @@ def recommend(table: pd.DataFrame) -> tuple[int, str]:
     row = outside.iloc[0] if clearly else inside.iloc[0]
     k, sil = int(row["k"]), float(row["silhouette"])
     word = stability_word(float(row["stability"]))
-    tail = "stable across resamples" if word == "stable" else f"{word} across resamples"
+    # Plain words for marketers; the figures stay in the scan table and chart.
+    tail = f"and {word} when the app re-runs on other samples of customers"
+    sharpness = "sharply" if sil >= 0.5 else "clearly" if sil >= 0.25 else "only loosely"
     if clearly and len(inside):
-        why = f"clearly better separated than any 3 to 8 groups (silhouette {sil:.2f} against {sil_in:.2f})"
+        why = f"customers split {sharpness} into {k} groups, much better than into 3 to 8"
     elif k in PREFERRED_K:
-        why = f"the best balance of separation (silhouette {sil:.2f}) and compactness among 3 to 8 groups"
+        why = f"among 3 to 8 groups, {k} separate customers best ({sharpness} apart) while staying compact"
     else:
-        why = f"the clearest separation among the numbers tried (silhouette {sil:.2f})"
+        why = f"{k} groups separate customers best ({sharpness} apart)"
     return k, f"{k} groups: {why}, {tail}"
 
 

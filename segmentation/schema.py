@@ -11,398 +11,24 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from segmentation.io import DataError, quote_ident
 
 if TYPE_CHECKING:
     from segmentation.io import RawTable
 
-TableKind = Literal["transactions", "customers"]
-BOTH = ("transactions", "customers")
-TX = ("transactions",)
-CU = ("customers",)
-
-
-@dataclass(frozen=True)
-class Role:
-    """A meaning a column can have. ``kind`` is the value kind: id, date, number, text, category,
-    bool, tags, email or phone. Synonyms are compared after :func:`normalise` (earlier wins)."""
-
-    name: str
-    label: str
-    kind: str
-    tables: tuple[str, ...]
-    synonyms: tuple[str, ...] = ()
-
-
-def _r(name: str, label: str, kind: str, tables: tuple[str, ...], *syn: str) -> Role:
-    return Role(name, label, kind, tables, (name, *syn))
-
-
-ROLES: tuple[Role, ...] = (
-    _r(
-        "customer_id",
-        "Customer id",
-        "id",
-        BOTH,
-        "customerid",
-        "custid",
-        "clientid",
-        "userid",
-        "memberid",
-        "customer",
-        "customerno",
-        "customernumber",
-        "customercode",
-        "client",
-        "buyerid",
-        "accountid",
-        "contactid",
-        "id",
-        "客户id",
-        "客户编号",
-        "客户号",
-        "客户代码",
-        "会员号",
-        "会员编号",
-        "会员id",
-        "用户id",
-        "用户编号",
-        "顾客id",
-        "顾客编号",
-        "客戶id",
-        "客戶編號",
-        "會員號",
-        "會員編號",
-        "用戶id",
-        "買家id",
-        "买家id",
-    ),
-    _r(
-        "order_id",
-        "Order id",
-        "id",
-        TX,
-        "orderid",
-        "orderno",
-        "ordernumber",
-        "invoiceno",
-        "invoice",
-        "invoiceid",
-        "invoicenumber",
-        "transactionid",
-        "receiptno",
-        "orderref",
-        "order",
-        "订单号",
-        "订单编号",
-        "订单id",
-        "单号",
-        "发票号",
-        "交易号",
-        "訂單號",
-        "訂單編號",
-        "交易編號",
-    ),
-    _r(
-        "date",
-        "Order date",
-        "date",
-        TX,
-        "orderdate",
-        "invoicedate",
-        "transactiondate",
-        "purchasedate",
-        "datetime",
-        "timestamp",
-        "createdat",
-        "ordertime",
-        "time",
-        "date",
-        "订单日期",
-        "下单时间",
-        "下单日期",
-        "交易时间",
-        "交易日期",
-        "购买日期",
-        "日期",
-        "时间",
-        "訂單日期",
-        "下單時間",
-        "交易時間",
-        "日期時間",
-    ),
-    _r(
-        "amount",
-        "Amount paid",
-        "number",
-        TX,
-        "amount",
-        "revenue",
-        "sales",
-        "total",
-        "totalprice",
-        "lineamount",
-        "linetotal",
-        "netamount",
-        "value",
-        "ordervalue",
-        "paid",
-        "spend",
-        "金额",
-        "实付金额",
-        "订单金额",
-        "销售额",
-        "总价",
-        "支付金额",
-        "金額",
-        "實付金額",
-        "訂單金額",
-        "銷售額",
-    ),
-    _r("quantity", "Quantity", "number", TX, "quantity", "qty", "units", "count", "数量", "件数", "數量"),
-    _r(
-        "unit_price",
-        "Unit price",
-        "number",
-        TX,
-        "unitprice",
-        "price",
-        "itemprice",
-        "单价",
-        "价格",
-        "單價",
-        "價格",
-    ),
-    _r(
-        "product",
-        "Product",
-        "category",
-        TX,
-        "productname",
-        "description",
-        "item",
-        "itemname",
-        "title",
-        "商品名称",
-        "商品",
-        "产品",
-        "产品名称",
-        "商品名稱",
-        "產品",
-        "stockcode",
-        "sku",
-        "productid",
-        "商品编码",
-        "商品編碼",
-    ),
-    _r(
-        "category",
-        "Product category",
-        "category",
-        TX,
-        "productcategory",
-        "categoryname",
-        "department",
-        "producttype",
-        "类别",
-        "品类",
-        "类目",
-        "分类",
-        "類別",
-        "品類",
-        "分類",
-    ),
-    _r(
-        "channel",
-        "Sales channel",
-        "category",
-        BOTH,
-        "saleschannel",
-        "source",
-        "platform",
-        "store",
-        "渠道",
-        "销售渠道",
-        "平台",
-        "通路",
-        "銷售渠道",
-    ),
-    _r("country", "Country", "category", BOTH, "countryname", "nation", "国家", "國家"),
-    _r(
-        "region",
-        "Region or state",
-        "category",
-        BOTH,
-        "state",
-        "province",
-        "county",
-        "省份",
-        "省",
-        "地区",
-        "地區",
-    ),
-    _r("city", "City", "category", BOTH, "town", "城市", "市"),
-    _r(
-        "postcode",
-        "Postcode",
-        "text",
-        CU,
-        "postalcode",
-        "zip",
-        "zipcode",
-        "邮编",
-        "邮政编码",
-        "郵編",
-        "郵遞區號",
-    ),
-    _r("latitude", "Latitude", "number", CU, "lat", "纬度", "緯度"),
-    _r("longitude", "Longitude", "number", CU, "lon", "lng", "long", "经度", "經度"),
-    _r(
-        "email",
-        "E-mail",
-        "email",
-        CU,
-        "emailaddress",
-        "mail",
-        "e-mail",
-        "邮箱",
-        "电子邮件",
-        "邮件",
-        "郵箱",
-        "電子郵件",
-    ),
-    _r(
-        "phone",
-        "Phone",
-        "phone",
-        CU,
-        "phonenumber",
-        "mobile",
-        "telephone",
-        "tel",
-        "cell",
-        "手机",
-        "手机号",
-        "电话",
-        "手機",
-        "電話",
-    ),
-    _r(
-        "first_name",
-        "First name",
-        "text",
-        CU,
-        "firstname",
-        "givenname",
-        "forename",
-        "name",
-        "姓名",
-        "名字",
-        "名",
-    ),
-    _r("last_name", "Last name", "text", CU, "lastname", "surname", "familyname", "姓"),
-    _r(
-        "birth_date",
-        "Birth date",
-        "date",
-        CU,
-        "birthdate",
-        "dateofbirth",
-        "dob",
-        "birthday",
-        "出生日期",
-        "生日",
-    ),
-    _r("age", "Age", "number", CU, "age", "年龄", "年齡"),
-    _r("gender", "Gender", "category", CU, "sex", "genre", "性别", "性別"),
-    _r("income", "Income", "number", CU, "annualincome", "salary", "annualincomek", "收入", "年收入"),
-    _r("education", "Education", "category", CU, "educationlevel", "degree", "学历", "教育程度", "學歷"),
-    _r("occupation", "Occupation", "category", CU, "job", "profession", "jobtitle", "职业", "職業"),
-    _r(
-        "marital_status",
-        "Marital status",
-        "category",
-        CU,
-        "maritalstatus",
-        "married",
-        "婚姻状况",
-        "婚姻",
-        "婚姻狀況",
-    ),
-    _r("interests", "Interests", "tags", CU, "interest", "hobbies", "tags", "兴趣", "爱好", "興趣", "愛好"),
-    _r(
-        "signup_date",
-        "Sign-up date",
-        "date",
-        CU,
-        "signupdate",
-        "registrationdate",
-        "joindate",
-        "joined",
-        "createddate",
-        "registered",
-        "注册日期",
-        "注册时间",
-        "註冊日期",
-    ),
-    _r(
-        "loyalty_member",
-        "Loyalty member",
-        "bool",
-        CU,
-        "loyaltymember",
-        "member",
-        "ismember",
-        "membership",
-        "会员",
-        "是否会员",
-        "會員",
-    ),
-    _r(
-        "loyalty_points",
-        "Loyalty points",
-        "number",
-        CU,
-        "points",
-        "loyaltypoints",
-        "rewardpoints",
-        "积分",
-        "積分",
-    ),
-    _r("rating", "Rating", "number", CU, "stars", "satisfaction", "评分", "評分"),
-    _r("nps", "NPS answer", "number", CU, "netpromoterscore", "recommend", "推荐值", "净推荐值"),
-    _r(
-        "review",
-        "Review text",
-        "text",
-        CU,
-        "comment",
-        "feedback",
-        "reviewtext",
-        "评价",
-        "评论",
-        "評價",
-        "評論",
-    ),
-    _r(
-        "consent",
-        "Marketing consent",
-        "bool",
-        CU,
-        "marketingconsent",
-        "optin",
-        "emailoptin",
-        "subscribed",
-        "gdprconsent",
-        "营销同意",
-        "同意营销",
-        "行銷同意",
-    ),
-    _r("ignore", "Not used", "text", BOTH),
+from segmentation.roles import (  # noqa: F401  (re-exported: callers import roles from schema)
+    BOTH,
+    CU,
+    MAX_OWN_LEVELS,
+    MULTI_ROLES,
+    ROLE_BY_NAME,
+    ROLES,
+    TX,
+    Role,
+    TableKind,
 )
-ROLE_BY_NAME: dict[str, Role] = {r.name: r for r in ROLES}
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _PHONE = re.compile(r"^\+?[\d\s\-().]{7,20}$")
@@ -570,6 +196,10 @@ def suggest_mapping(raw: RawTable, sample_rows: int = 5000) -> Suggestion:
     kind: TableKind = "transactions" if _looks_like_transactions(roles) else "customers"
     allowed = {r.name for r in ROLES if kind in r.tables}
     roles = {c: (r if r in allowed else "ignore") for c, r in roles.items()}
+    own: list[str] = []
+    if kind == "customers":
+        roles = {c: (own_column_role(c, values[c]) if r == "ignore" else r) for c, r in roles.items()}
+        own = [c for c, r in roles.items() if r in ("other_number", "other_category")]
     date_formats: dict[str, str] = {}
     decimal: dict[str, bool] = {}
     ambiguous: list[str] = []
@@ -589,6 +219,8 @@ def suggest_mapping(raw: RawTable, sample_rows: int = 5000) -> Suggestion:
                 )
         elif kind_of == "number":
             decimal[col] = analyse_decimal_comma(values[col])
+    if own:
+        notes.append(f"Columns kept as criteria of their own: {', '.join(own)}.")
     if kind == "customers" and "customer_id" not in roles.values():
         notes.append("No customer id column was found: customers will be numbered by row.")
     return Suggestion(Mapping(kind, roles, date_formats, decimal), tuple(ambiguous), tuple(notes))
@@ -616,6 +248,38 @@ def _assign_roles(columns: Iterable[str], values: dict[str, list[str]]) -> dict[
     return {c: roles.get(c, "ignore") for c in columns}
 
 
+def own_column_role(header: str, values: list[str]) -> str:
+    """Role of a customer-list column that matches no standard role: ``other_number`` when mostly
+    numeric, ``other_category`` for text with few distinct values, else ``ignore`` (ids, free text).
+
+    >>> own_column_role("Spending Score", ["39", "81", "6"]), own_column_role("Plan", ["A", "B"] * 3)
+    ('other_number', 'other_category')
+    """
+    if not values:
+        return "ignore"
+    if _is_number_column(values):
+        return "ignore" if _looks_like_id(header, values) else "other_number"
+    distinct = len(set(values))
+    return "other_category" if distinct <= MAX_OWN_LEVELS and distinct < 0.5 * len(values) else "ignore"
+
+
+_ID_WORDS = ("id", "no", "nr", "code", "number", "key", "ref", "编号", "号", "編號", "號")
+
+
+def _looks_like_id(header: str, values: list[str]) -> bool:
+    """Numbers that identify rather than measure: unique, and named like an id, zero-padded or a
+    plain row count (1, 2, 3, ...)."""
+    if len(set(values)) < len(values):
+        return False
+    key = normalise(header)
+    if key.endswith(_ID_WORDS) or any(v.startswith("0") and len(v) > 1 and v.isdigit() for v in values):
+        return True
+    if all(v.isdigit() for v in values):
+        numbers = sorted(int(v) for v in values)
+        return numbers[-1] - numbers[0] == len(numbers) - 1
+    return False
+
+
 def _values_fit(role: str, values: list[str]) -> bool:
     """Guard against header matches the values contradict (e.g. 'Total' holding text)."""
     kind = ROLE_BY_NAME[role].kind
@@ -625,6 +289,10 @@ def _values_fit(role: str, values: list[str]) -> bool:
         return _is_number_column(values, 0.6)  # a header said "amount": tolerate some bad cells
     if kind == "date":
         return _share(values, _DATE) >= 0.5 or all(re.fullmatch(r"\d{5}([.,]\d+)?", v) for v in values)
+    if kind == "email":
+        return _share(values, _EMAIL) >= 0.5
+    if kind == "phone":  # e.g. a Yes/No column named "PhoneService"
+        return _share(values, _PHONE) >= 0.5
     return True
 
 
@@ -650,6 +318,27 @@ def _whole_column_extremes(raw: RawTable, col: str, sep: str) -> list[str]:
     return [f"{min(first, 99)}{sep}1{sep}{year}", f"1{sep}{min(second, 99)}{sep}{year}"]
 
 
+OWN_ROLES: tuple[str, ...] = ("other_number", "other_category")
+
+
+def own_column_names(mapping: Mapping) -> dict[str, str]:
+    """Canonical name ``extra_<slug of header>`` (unique) of each column kept as a criterion of its own.
+
+    >>> own_column_names(Mapping("customers", {"Score (1-100)": "other_number", "Id": "customer_id"}))
+    {'Score (1-100)': 'extra_score_1_100'}
+    """
+    names: dict[str, str] = {}
+    for i, (column, role) in enumerate(mapping.roles.items(), start=1):
+        if role in OWN_ROLES:
+            text = unicodedata.normalize("NFKC", column).lower()
+            base = name = "extra_" + (re.sub(r"[^0-9a-z]+", "_", text).strip("_")[:40] or f"column_{i}")
+            n = 2
+            while name in names.values():
+                name, n = f"{base}_{n}", n + 1
+            names[column] = name
+    return names
+
+
 def validate_mapping(mapping: Mapping, columns: Iterable[str]) -> None:
     """Refuse mappings that cannot produce a usable table, with a message that says how to fix it.
 
@@ -667,7 +356,7 @@ def validate_mapping(mapping: Mapping, columns: Iterable[str]) -> None:
     if unknown:
         raise DataError(f"Unknown column meaning(s): {', '.join(unknown)}.")
     used = [r for r in mapping.roles.values() if r != "ignore"]
-    twice = sorted({r for r in used if used.count(r) > 1})
+    twice = sorted({r for r in used if used.count(r) > 1 and r not in MULTI_ROLES})
     if twice:
         labels = ", ".join(ROLE_BY_NAME[r].label for r in twice)
         raise DataError(f"Each meaning can be given to one column only; used twice: {labels}.")

@@ -160,7 +160,7 @@ def traits_table(profile: profiling.SegmentProfile) -> pd.DataFrame:
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _heatmap(fingerprint: str, key: str, _dataset: Dataset, _seg: Segmentation) -> pd.DataFrame:
-    return profiling.heatmap_frame(_dataset.table, _seg)
+    return profiling.heatmap_frame(_dataset.table, _seg, heatmap_features(_dataset.table))
 
 
 def heatmap(dataset: Dataset, seg: Segmentation) -> pd.DataFrame:
@@ -191,3 +191,17 @@ def report_html(dataset: Dataset, saved) -> str:
         f"Method: {saved.recipe.method}; criteria: {', '.join(saved.spec.families)}.",
     ]
     return report.report_html(f"Customer segments: {saved.title}", sizes, profiles, figures, notes)
+
+
+HEATMAP_FEATURES = (
+    "recency_days", "frequency", "monetary", "avg_order_value", "tenure_days", "return_rate", "n_categories",
+    "age", "income", "loyalty_points", "rating", "nps", "churn_probability",
+)  # fmt: skip
+
+
+def heatmap_features(table) -> list[str]:
+    """The main facts for the side-by-side heat map (a dozen columns stay readable), plus channel shares."""
+    main = [c for c in HEATMAP_FEATURES if c in table.frame]
+    channels = [c for c in table.frame.columns if c.startswith("share_ch_") and not c.endswith("_other")]
+    custom = [f.name for f in table.catalog if f.family == "custom" and f.kind == "numeric"]
+    return (main + channels[:4] + custom)[:18]

@@ -164,11 +164,20 @@ def edit(dataset: Dataset) -> list[custom_rules.Rule]:
     except ValueError as exc:
         st.warning(str(exc))
         return []
-    shown = sizes.assign(share=(sizes["share"] * 100).round(1)).rename(
-        columns={"customers": "Customers", "share": "% of all", "alone": "Would match alone"}
+    shown = (
+        sizes.rename_axis("Segment")
+        .assign(share=(sizes["share"] * 100).round(1))
+        .rename(columns={"customers": "Customers", "share": "% of all", "alone": "Would match alone"})
     )
     st.markdown("**Segment sizes** (updated as you edit)")
-    st.dataframe(shown, width="stretch")
+    st.dataframe(
+        shown,
+        width="stretch",
+        column_config={
+            "Customers": st.column_config.NumberColumn(format="localized"),
+            "Would match alone": st.column_config.NumberColumn(format="localized"),
+        },
+    )
     return built
 
 

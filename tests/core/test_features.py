@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation.catalog import CONTACT, FAMILIES
+from segmentation.catalog import CONTACT, FAMILIES, Feature
 from segmentation.features import build_customer_table
+from segmentation.io import load
 
 COLUMNS = (
     "customer_id, order_id, ts, amount, quantity, unit_price, is_return, category, channel, country, city"
@@ -196,3 +197,21 @@ def test_real_online_retail_reconciles(online_retail_path: Path) -> None:
     assert table.reference_date == pd.Timestamp("2011-12-10")
     assert (f["recency_days"].dropna() >= 1).all() and (f["return_rate"].between(0, 1)).all()
     assert f["country"].notna().all() and "United Kingdom" in set(f["country"])
+
+
+def _custom(path: Path) -> tuple[int, dict[str, Feature]]:
+    intake = load(path)
+    table = build_customer_table(intake.con, None, intake.customers)
+    return len(table.frame), {f.label: f for f in table.catalog if f.family == "custom"}
+
+
+def test_a_files_own_columns_become_custom_features(shared_data: Path) -> None:
+    n, custom = _custom(shared_data / "mall_customers.csv")
+    assert n == 200 and custom["Spending Score (1-100)"].kind == "numeric"
+    n, custom = _custom(shared_data / "wholesale_customers.csv")
+    assert n == 440 and len([f for f in custom.values() if f.kind == "numeric"]) == 6
+    assert custom["Fresh"].skewed  # spend: non-negative with a long right tail
+    n, custom = _custom(shared_data / "telco_churn.csv")
+    assert n == 7043 and custom["Contract"].kind == "categorical"
+    assert custom["MonthlyCharges"].kind == custom["tenure"].kind == "numeric"
+    assert "PhoneService" in custom and custom["PhoneService"].kind == "categorical"

@@ -91,3 +91,22 @@ def test_parse_number() -> None:
     assert parse_number("1.234,5", decimal_comma=True) == 1234.5
     assert parse_number("(3)") == -3.0
     assert parse_number("n/a") != parse_number("n/a")  # NaN
+
+
+def test_own_columns_typed_like_other_numbers_and_never_set_aside() -> None:
+    data = "id;Score;Spend;Plan\nc1;12;1.234,50 €;Gold\nc2;n/a;99,5;Basic\nc3;7;;Gold\n".encode()
+    raw = read_table(data, name="c.csv")
+    roles = {"id": "customer_id", "Score": "other_number", "Spend": "other_number", "Plan": "other_category"}
+    mapping = suggest_mapping(raw).mapping.replace(roles=roles)
+    assert mapping.decimal_comma["Spend"]  # decided from the values, as for any number column
+    intake = prepare(raw, mapping)
+    assert intake.ledger.to_dict() == {"read": 3, "kept": 3, "set_aside": {}}
+    frame = intake.customers.set_index("customer_id")
+    assert frame["extra_spend"].tolist()[:2] == [1234.5, 99.5] and frame["extra_spend"].isna().iloc[2]
+    assert frame["extra_score"].isna().tolist() == [False, True, False]  # a word becomes missing
+    assert frame["extra_plan"].tolist() == ["Gold", "Basic", "Gold"]
+    assert intake.customers.attrs["labels"] == {
+        "extra_score": "Score",
+        "extra_spend": "Spend",
+        "extra_plan": "Plan",
+    }

@@ -137,3 +137,27 @@ def test_customer_table_without_id_gets_row_numbers(shared_data) -> None:  # typ
     mall = load(shared_data / "mall_customers.csv")
     assert mall.kind == "customers" and len(mall.customers) == 200
     assert {"gender", "age", "income"} <= set(mall.customers.columns)
+
+
+def test_own_columns_become_criteria_and_phone_needs_phone_values(shared_data) -> None:  # type: ignore[no-untyped-def]
+    roles = suggest_mapping(read_table(shared_data / "telco_churn.csv")).mapping.roles
+    assert roles["customerID"] == "customer_id"
+    assert "phone" not in roles.values()  # "PhoneService" holds Yes/No
+    assert roles["PhoneService"] == roles["Contract"] == roles["Churn"] == "other_category"
+    assert roles["MonthlyCharges"] == roles["tenure"] == roles["TotalCharges"] == "other_number"
+    roles = suggest_mapping(read_table(shared_data / "wholesale_customers.csv")).mapping.roles
+    assert [c for c, r in roles.items() if r == "other_number"] == [
+        "Fresh", "Milk", "Grocery", "Frozen", "Detergents_Paper", "Delicassen",
+    ]  # fmt: skip
+    validate_mapping(Mapping("customers", roles), roles)  # several columns may carry the same own role
+
+
+def test_ids_and_free_text_stay_ignored() -> None:
+    rows = "\n".join(f"c{i},{1000 + i},{i},note number {i},{'AB'[i % 2]},{i * 7 % 13}" for i in range(40))
+    suggestion = suggest_mapping(
+        read_table(("Customer,Ref No,Row,Remark,Plan,Score\n" + rows).encode(), name="c.csv")
+    )
+    roles = suggestion.mapping.roles
+    assert roles == {"Customer": "customer_id", "Ref No": "ignore", "Row": "ignore", "Remark": "ignore",
+                     "Plan": "other_category", "Score": "other_number"}  # fmt: skip
+    assert any("Plan, Score" in n for n in suggestion.notes)
