@@ -73,7 +73,13 @@ st.subheader("All segments side by side")
 st.caption("Each cell compares a segment's average with the average customer (100). Blue: above; red: below.")
 st.altair_chart(charts.heatmap_chart(compute.heatmap(dataset, seg)), width="stretch")
 
-if {"latitude", "longitude"} <= set(table.frame.columns):
+place = next((c for c in ("region", "country", "city") if c in table.frame), None)
+if place or {"latitude", "longitude"} <= set(table.frame.columns):
     st.subheader("Where they live")
-    st.altair_chart(charts.geo_chart(compute.geo_points(table, seg)), width="stretch")
+if place:
+    st.altair_chart(charts.place_mix_chart(compute.place_points(table, seg, place), place), width="stretch")
+if {"latitude", "longitude"} <= set(table.frame.columns):
+    located = compute.geo_points(table, seg)
+    st.altair_chart(charts.geo_chart(located, world=False), width="stretch")
+    st.caption(f"Zoomed onto where {located.attrs['shown']:.0%} of your located customers live.")
 st.page_link("pages/export.py", label="Next: download campaign lists", icon=":material/arrow_forward:")

@@ -7,6 +7,7 @@ the charts; the HTML report renders them to SVG.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -277,7 +278,12 @@ def heatmap_chart(heat: pd.DataFrame) -> alt.TopLevelMixin:
     if "value" in data.columns:
         tips.append(alt.Tooltip("value:Q", title="Segment average", format=",.2f"))
     base = alt.Chart(data).encode(
-        x=alt.X("feature:N", sort=features, title=None, axis=alt.Axis(labelAngle=-35, orient="top")),
+        x=alt.X(
+            "feature:N",
+            sort=features,
+            title=None,
+            axis=alt.Axis(labelAngle=-35, orient="top", labelOverlap=False),
+        ),
         y=alt.Y("segment:N", sort=names, title=None),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
@@ -476,3 +482,31 @@ def geo_chart(customers: pd.DataFrame, *, precision: int = 1, world: bool | None
     return _style(
         chart, "Where customers are", "Bubble size is the number of customers; colour the main segment"
     )
+
+
+def place_mix_chart(customers: pd.DataFrame, place: str = "region", *, top: int = 12) -> alt.TopLevelMixin:
+    """Stacked bars: for the places with most customers, how each splits into segments.
+
+    ``customers`` has one row per customer with ``place`` and ``segment``.
+    """
+    _require(customers, [place, "segment"], "customers by place")
+    names = _names(customers)
+    counts = customers.groupby([place, "segment"], observed=True).size().rename("customers").reset_index()
+    biggest = counts.groupby(place)["customers"].sum().nlargest(top).index
+    data = counts[counts[place].isin(biggest)].astype({place: str, "segment": str})
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{place}:N", sort=[str(p) for p in biggest], title=None),
+            x=alt.X("customers:Q", stack="normalize", title="Share of the place's customers",
+                    axis=alt.Axis(format="%")),
+            color=alt.Color("segment:N", scale=segment_scale(names), title="Segment"),
+            order=alt.Order("segment_order:Q"),
+            tooltip=[alt.Tooltip(f"{place}:N", title=place.capitalize()), alt.Tooltip("segment:N", title="Segment"),
+                     alt.Tooltip("customers:Q", title="Customers", format=",")],
+        )
+        .transform_calculate(segment_order=f"indexof({json.dumps(names)}, datum.segment)")
+        .properties(width="container", height=alt.Step(22))
+    )  # fmt: skip
+    return _style(chart, f"Segments by {place}", f"The {len(biggest)} {place}s with most customers")

@@ -102,7 +102,9 @@ def map_points(table, seg: Segmentation, xy: np.ndarray, *, shown: list[str], se
     points.insert(0, "customer_id", table.frame.index.astype(str))
     points.insert(1, "x", xy[:, 0])
     points.insert(2, "y", xy[:, 1])
-    points.insert(3, "segment", seg.named.reindex(table.frame.index).astype(str).to_numpy())
+    points.insert(
+        3, "segment", seg.named.reindex(table.frame.index).array
+    )  # categorical: keeps segment order
     points = points[points["segment"].isin(shown)].reset_index(drop=True)
     total = len(points)
     if total > MAX_POINTS:
@@ -167,10 +169,29 @@ def heatmap(dataset: Dataset, seg: Segmentation) -> pd.DataFrame:
     return _heatmap(dataset.fingerprint, seg_key(seg), dataset, seg)
 
 
+def place_points(table, seg: Segmentation, place: str) -> pd.DataFrame:
+    points = table.frame[[place]].copy()
+    points["segment"] = seg.named.reindex(
+        table.frame.index
+    ).array  # categorical: charts keep the segment order
+    return points.dropna()
+
+
 def geo_points(table, seg: Segmentation) -> pd.DataFrame:
+    """Customers with coordinates, zoomed onto where most of them live (a few far-away ones left out).
+
+    ``attrs["shown"]`` is the share of located customers inside the view.
+    """
     points = table.frame[["latitude", "longitude"]].copy()
-    points["segment"] = seg.named.reindex(table.frame.index).astype(str).to_numpy()
-    return points
+    points["segment"] = seg.named.reindex(
+        table.frame.index
+    ).array  # categorical: charts keep the segment order
+    points = points.dropna()
+    lat, lon = points["latitude"], points["longitude"]
+    inside = lat.between(*lat.quantile([0.05, 0.95])) & lon.between(*lon.quantile([0.05, 0.95]))
+    shown = points[inside]
+    shown.attrs["shown"] = len(shown) / max(len(points), 1)
+    return shown
 
 
 def report_html(dataset: Dataset, saved) -> str:
