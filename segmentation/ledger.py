@@ -134,7 +134,8 @@ class Intake:
         approximate after multi-line cells) and ``reason`` (plain label).
 
         The original text of a row is found again by the hash of its cells (the canonical table
-        does not keep a copy of every line): one more read of the file, only when called.
+        does not keep a copy of every line): one more read of the file, only when called, and only
+        as far as the last row wanted (none at all when no parsed row was set aside).
         """
         import pandas as pd
 
@@ -145,13 +146,16 @@ class Intake:
         cols = ", ".join(f"t.{_qi(c)}" for c in self.raw.columns)
         cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in REASON_LABELS.items())
         parts = []
-        if self.set_aside_table:
+        last = self._last_row_wanted(lim)
+        if last is not None:
+            # rows are in file order: the first `last + 1` rows hold every wanted one
             parts.append(
                 f"""SELECT {cols}, NULL::VARCHAR AS raw_line, c._row + 2 AS line,
                     CASE c.reason {cases} END AS reason
                     FROM (SELECT * FROM {self.set_aside_table} ORDER BY _row {lim}) c
                     LEFT JOIN (SELECT DISTINCT ON ({_H}) * FROM (SELECT {columns}, {row_hash(self.raw.columns)} AS {_H}
-                        FROM {self.raw.table}) WHERE {_H} IN (SELECT h FROM {self.set_aside_table})) t
+                        FROM (SELECT * FROM {self.raw.table} LIMIT {last + 1}))
+                        WHERE {_H} IN (SELECT h FROM {self.set_aside_table})) t
                     ON t.{_H} = c.h"""
             )
         if self.raw.rejects:
@@ -164,6 +168,15 @@ class Intake:
         query = " UNION ALL ".join(parts)
         with reading(self.name or "the file"):
             return self.con.execute(f"SELECT * FROM ({query}) ORDER BY line {lim}").df()
+
+    def _last_row_wanted(self, lim: str) -> int | None:
+        """Position of the last set-aside row to show (None when no parsed row was set aside)."""
+        if not self.set_aside_table:
+            return None
+        last = self.con.execute(
+            f"SELECT max(_row) FROM (SELECT _row FROM {self.set_aside_table} ORDER BY _row {lim})"
+        ).fetchone()[0]
+        return None if last is None else int(last)
 
 
 _H = '"__segstudio_hash__"'

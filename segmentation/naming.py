@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from segmentation.order_features import slug
+
 if TYPE_CHECKING:
     from segmentation.profiling import Trait
 
@@ -179,7 +181,21 @@ def describe(
         return f"{first} {RULE_DESCRIPTIONS[name]}"
     if not traits:
         return f"{first} They look much like your average customer."
-    return f"{first} What sets them apart: {'; '.join(t.text for t in traits[:2])}."
+    return f"{first} What sets them apart: {'; '.join(t.text for t in distinct(traits)[:2])}."
+
+
+def distinct(traits: tuple[Trait, ...]) -> list[Trait]:
+    """Traits without repeats: "favourite channel Store" already says "share of spend on Store"."""
+    seen: set[str] = set()
+    out = []
+    for t in traits:
+        topic = slug(t.value) if t.kind == "categorical" else t.feature.split("_", 2)[-1]
+        if t.kind == "numeric" and not t.feature.startswith(("share_ch_", "share_cat_")):
+            topic = t.feature
+        if topic not in seen:
+            seen.add(topic)
+            out.append(t)
+    return out
 
 
 PROSPECTS = "Prospects (no purchase yet)"

@@ -28,7 +28,11 @@ def date_sql(col: str, fmt: str) -> str:
     x = f"trim({_qi(col)})"
     if fmt == "iso":
         patterns = ", ".join(_lit("%Y-%m-%d" + t) for t in TIME_SUFFIXES)
-        return f"coalesce(try_cast({x} AS TIMESTAMP), try_strptime({x}, [{patterns}]))"
+        # the untrimmed cast first: trim copies every cell, and spaces never change a date that casts
+        return (
+            f"coalesce(try_cast({_qi(col)} AS TIMESTAMP), try_cast({x} AS TIMESTAMP), "
+            f"try_strptime({x}, [{patterns}]))"
+        )
     if fmt == "excel":
         return (
             f"(TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(try_cast(replace({x}, ',', '.') AS DOUBLE) * 86400000000) "

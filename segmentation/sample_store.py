@@ -576,6 +576,7 @@ def _customers(
     consent = np.where(rng.random(n) < np.array([p[4] for p in prof]), "Yes", "No").astype(object)
     consent[rng.random(n) < 0.03] = ""
 
+    visits, open_rate = _browsing(group, names, np.random.default_rng(rng.bit_generator.seed_seq.spawn(1)[0]))
     birth = (END.normalize() - pd.to_timedelta(np.ceil(age * 365.25), "D")).to_numpy()
     frame = pd.DataFrame(
         {
@@ -603,6 +604,8 @@ def _customers(
             "NPS": nps,
             "Review": review,
             "Marketing consent": consent,
+            "Website visits (90 days)": visits,
+            "Newsletter open rate": open_rate,
         }
     )
     # Real exports have gaps: unknown birth dates and incomes, survey questions left unanswered.
@@ -620,6 +623,27 @@ def _customers(
     seq[np.argsort(frame["Signup date"].to_numpy(), kind="stable")] = np.arange(1, n + 1)
     frame.insert(0, "Customer ID", np.char.add("C", np.char.zfill(seq.astype(str), 6)).astype(object))
     return frame
+
+
+#: Browsing per group: mean website/app visits in the last 90 days and newsletter open rate.
+_BROWSING = {
+    "Loyal high spenders": (14, 0.55), "Bargain hunters": (22, 0.45), "Lapsed customers": (1, 0.08),
+    "New customers": (7, 0.35), "Young mobile-first": (26, 0.15), "Occasional gift buyers": (2, 0.2),
+}  # fmt: skip
+
+
+def _browsing(
+    group: np.ndarray, names: tuple[str, ...], rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Web analytics joined to the customer list: columns with no standard role (the "own columns" demo).
+
+    Drawn from their own random stream so the rest of the store stays exactly as before.
+    """
+    visits_mean = np.array([_BROWSING.get(name, (3, 0.25))[0] for name in names])[group]
+    open_mean = np.array([_BROWSING.get(name, (3, 0.25))[1] for name in names])[group]
+    visits = rng.poisson(visits_mean)
+    opened = rng.beta(open_mean * 8 + 0.5, (1 - open_mean) * 8 + 0.5).round(2)
+    return visits, opened
 
 
 def write_retail_excerpt(src: str | Path, dst: str | Path, n_customers: int = 600, seed: int = 2019) -> int:

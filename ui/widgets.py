@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -84,8 +85,10 @@ def friendly_errors(action: str) -> Iterator[None]:
     except ValueError as exc:
         st.warning(f"{action} did not work: {exc}", icon=":material/warning:")
         st.stop()
-    except Exception as exc:  # a bug of ours: say so plainly, keep the details in the server log
-        log.exception("unexpected error while %s (%s)", action, type(exc).__name__)
+    except Exception as exc:  # a bug of ours: say so plainly, keep where it happened in the server log
+        # Only the exception type and the code path: messages may quote customer data, which never goes to logs.
+        where = "".join(traceback.format_tb(exc.__traceback__))
+        log.error("unexpected %s while %s\n%s", type(exc).__name__, action.lower(), where)
         st.error(
             f"Something went wrong while {action.lower()}. Your data is safe; try again, or report this "
             "to the Segmentation Studio team.",

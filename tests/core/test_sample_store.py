@@ -29,6 +29,7 @@ FAMILY_COLUMNS = {
     "psychographic": ["Interests"],
     "feedback": ["Satisfaction rating", "NPS", "Review"],
     "predictive": ["Order date", "Order ID"],
+    "custom": ["Website visits (90 days)", "Newsletter open rate"],
     "contact": ["First name", "Last name", "Email", "Phone", "Postcode", "Marketing consent"],
 }
 
