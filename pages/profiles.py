@@ -17,7 +17,9 @@ widgets.lead(
 
 overview = compute.profiles_table(profiles)
 left, right = st.columns([3, 2])
-left.altair_chart(charts.priority_chart(overview), width="stretch")
+key = f"{dataset.fingerprint}:{compute.seg_key(seg)}"
+with left:
+    widgets.chart(f"{key}:priority", lambda: charts.priority_chart(overview))
 right.dataframe(
     overview[["segment", "revenue_share", "priority"]],
     hide_index=True,
@@ -67,19 +69,24 @@ for p in sorted(profiles, key=lambda p: -p.priority):
             st.markdown("**What to do**\n" + "\n".join(f"- {a}" for a in p.actions))
             st.caption(widgets.mix_line(p))
         if p.traits:
-            chart.altair_chart(charts.traits_chart(compute.traits_table(p), p.name), width="stretch")
+            with chart:
+                widgets.chart(
+                    f"{key}:traits:{p.code}", lambda p=p: charts.traits_chart(compute.traits_table(p), p.name)
+                )
 
 st.subheader("All segments side by side")
 st.caption("Each cell compares a segment's average with the average customer (100). Blue: above; red: below.")
-st.altair_chart(charts.heatmap_chart(compute.heatmap(dataset, seg)), width="stretch")
+widgets.chart(f"{key}:heatmap", lambda: charts.heatmap_chart(compute.heatmap(dataset, seg)))
 
 place = next((c for c in ("region", "country", "city") if c in table.frame), None)
 if place or {"latitude", "longitude"} <= set(table.frame.columns):
     st.subheader("Where they live")
 if place:
-    st.altair_chart(charts.place_mix_chart(compute.place_points(table, seg, place), place), width="stretch")
+    widgets.chart(
+        f"{key}:places", lambda: charts.place_mix_chart(compute.place_points(table, seg, place), place)
+    )
 if {"latitude", "longitude"} <= set(table.frame.columns):
-    located = compute.geo_points(table, seg)
-    st.altair_chart(charts.geo_chart(located, world=False), width="stretch")
+    located = compute.geo_points(dataset, seg)
+    widgets.chart(f"{key}:geo", lambda: charts.geo_chart(located, world=False))
     st.caption(f"Zoomed onto where {located.attrs['shown']:.0%} of your located customers live.")
 st.page_link("pages/export.py", label="Next: download campaign lists", icon=":material/arrow_forward:")

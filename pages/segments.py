@@ -65,7 +65,11 @@ with auto:
         X = compute.matrix_for(dataset, spec)
         scan = compute.k_scan(dataset.fingerprint, compute.spec_key(spec), 0, X)
     left, right = st.columns([3, 2])
-    left.altair_chart(charts.kscan_chart(scan.table, scan.recommended_k), width="stretch")
+    with left:
+        widgets.chart(
+            f"{dataset.fingerprint}:{compute.spec_key(spec)}:kscan",
+            lambda: charts.kscan_chart(scan.table, scan.recommended_k),
+        )
     with right:
         st.markdown(
             f"**Recommended: {scan.recommended_k} segments.** {scan.reason.split(': ', 1)[-1].capitalize()}."
@@ -112,9 +116,9 @@ title = st.radio(
 )
 state.activate(title)
 active = items[title]
-st.altair_chart(
-    charts.sizes_chart(charts.segment_sizes(active.segmentation, dataset.table.frame.get("monetary"))),
-    width="stretch",
+widgets.chart(
+    f"{dataset.fingerprint}:{compute.seg_key(active.segmentation)}:sizes",
+    lambda: charts.sizes_chart(charts.segment_sizes(active.segmentation, dataset.table.frame.get("monetary"))),
 )
 
 if len(items) > 1:

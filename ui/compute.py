@@ -177,13 +177,19 @@ def place_points(table, seg: Segmentation, place: str) -> pd.DataFrame:
     return points.dropna()
 
 
-def geo_points(table, seg: Segmentation) -> pd.DataFrame:
+def geo_points(dataset: Dataset, seg: Segmentation) -> pd.DataFrame:
+    return _geo_points(dataset.fingerprint, seg_key(seg), dataset, seg)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _geo_points(fingerprint: str, key: str, _dataset: Dataset, _seg: Segmentation) -> pd.DataFrame:
     """Customers with coordinates, zoomed onto where most of them live (a few far-away ones left out).
 
     ``attrs["shown"]`` is the share of located customers inside the view.
     """
+    table = _dataset.table
     points = table.frame[["latitude", "longitude"]].copy()
-    points["segment"] = seg.named.reindex(
+    points["segment"] = _seg.named.reindex(
         table.frame.index
     ).array  # categorical: charts keep the segment order
     points = points.dropna()

@@ -195,3 +195,16 @@ def selection_summary(table, seg, ids) -> str:
     traits = segment_traits(table, mask)[:3]
     stands_out = "; ".join(t.text for t in traits)
     return f"**Segments:** {mix}  \n**What sets them apart:** {stands_out or 'nothing stands out from the average.'}"
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _chart_spec(key: str, _build) -> dict:
+    return _build().to_dict()
+
+
+def chart(key: str, build, **kwargs):
+    """Draw an Altair chart whose Vega-Lite spec is built once per ``key`` (data fingerprint + inputs).
+
+    Building and validating a spec costs tens of milliseconds per chart; cached, a rerun only sends it.
+    """
+    return st.vega_lite_chart(_chart_spec(key, build), width="stretch", **kwargs)
