@@ -28,19 +28,27 @@ shown = st.multiselect(
 )
 
 
-@st.fragment(run_every=None if job.done() else 2.0)
+polling = not job.done()
+
+
+@st.fragment(run_every=2.0 if polling else None)
 def draw_map() -> None:
-    if job.done() and job.exception() is None:
+    if polling and job.done():
+        st.rerun()  # the detailed layout is ready: redraw once and stop polling
+    detailed = job.done() and job.exception() is None
+    if detailed:
         xy, caption = job.result(), "Layout: UMAP (similar customers close together)."
     else:
         xy = compute.quick_layout(dataset.fingerprint, key, X)
         caption = "A first quick layout; the detailed map appears here by itself in a few seconds."
-    points = compute.map_points(dataset.table, seg, xy, shown=shown)
+    view = f"{dataset.fingerprint}:{key}:{compute.seg_key(seg)}:{detailed}:{shown}"
+    points = compute.map_points(view, dataset.table, seg, xy, shown=shown)
     if points.attrs.get("sampled"):
         caption += f" Showing a stratified sample of {len(points):,} of {points.attrs['total']:,} customers."
-    event = st.altair_chart(
-        charts.map_chart(points, tooltip=points.attrs["tooltip"], labels=widgets.labels(dataset.table)),
-        width="stretch",
+    labels = widgets.labels(dataset.table)
+    event = widgets.chart(
+        view,
+        lambda: charts.map_chart(points, tooltip=points.attrs["tooltip"], labels=labels),
         on_select="rerun",
         key="map_chart",
         selection_mode="brush",

@@ -118,7 +118,9 @@ state.activate(title)
 active = items[title]
 widgets.chart(
     f"{dataset.fingerprint}:{compute.seg_key(active.segmentation)}:sizes",
-    lambda: charts.sizes_chart(charts.segment_sizes(active.segmentation, dataset.table.frame.get("monetary"))),
+    lambda: charts.sizes_chart(
+        charts.segment_sizes(active.segmentation, dataset.table.frame.get("monetary"))
+    ),
 )
 
 if len(items) > 1:

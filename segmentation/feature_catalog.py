@@ -122,8 +122,10 @@ def typed(frame: pd.DataFrame, catalog: Sequence[Feature]) -> pd.DataFrame:
     out: dict[str, pd.Series] = {}
     for f in catalog:
         col = frame[f.name]
-        if f.kind == "numeric":
-            out[f.name] = pd.to_numeric(col, errors="coerce").astype(float)
+        if f.kind == "numeric":  # most come from DuckDB as float64 already: no parse, no copy
+            out[f.name] = (
+                col if col.dtype == np.float64 else pd.to_numeric(col, errors="coerce").astype(float)
+            )
         elif f.kind == "categorical":
             out[f.name] = (
                 col if isinstance(col.dtype, pd.CategoricalDtype) else col.astype("str").astype("category")
@@ -134,7 +136,8 @@ def typed(frame: pd.DataFrame, catalog: Sequence[Feature]) -> pd.DataFrame:
             out[f.name] = dates(col)
         else:
             out[f.name] = col.astype("str")
-    return pd.DataFrame(out, index=frame.index)
+    # copy=False: no consolidation copy of every column (copy-on-write keeps the sharing safe)
+    return pd.DataFrame(out, index=frame.index, copy=False)
 
 
 def build_catalog(

@@ -37,6 +37,8 @@ from segmentation.csv_reader import (
 from segmentation.errors import DataError, quote_ident, quote_str, reading, short
 
 Source = str | os.PathLike[str] | bytes | IO[bytes]
+#: Rows read up front: enough for ``schema.suggest_mapping`` (its default sample) and previews.
+SAMPLE_ROWS = 5000
 
 
 @dataclass
@@ -63,6 +65,7 @@ class RawTable:
     notes: tuple[str, ...] = field(default=())
     csv: CsvFile | None = field(default=None, repr=False)
     counts: tuple[int, int, str | None] | None = field(default=None, repr=False)
+    _head_rows: tuple[int, pd.DataFrame] | None = field(default=None, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
@@ -81,10 +84,16 @@ class RawTable:
         return self._counts()[2]
 
     def sample(self, n: int = 2000) -> pd.DataFrame:
-        """The first ``n`` rows as a DataFrame of strings (missing cells are None/NA)."""
-        with reading(self.name or "the file"):
-            frame = self.con.execute(f"SELECT * FROM {self.table} LIMIT {int(n)}").df()
-        return frame.astype(object).where(frame.notna(), None)
+        """The first ``n`` rows as a DataFrame of strings (missing cells are None/NA).
+
+        The rows are kept: reading, the mapping suggestion and previews then start the reader once.
+        """
+        cached = self._head_rows
+        if cached is None or (cached[0] < n and len(cached[1]) >= cached[0]):
+            with reading(self.name or "the file"):
+                frame = self.con.execute(f"SELECT * FROM {self.table} LIMIT {int(n)}").df()
+            cached = self._head_rows = (int(n), frame.astype(object).where(frame.notna(), None))
+        return cached[1].head(n).copy()
 
     def scan(self) -> tuple[str, str | None]:
         """SQL (for a FROM clause) reading every row once while recording malformed lines.
@@ -105,6 +114,7 @@ class RawTable:
         if n_bad and bad_encoding and not self.csv.transcoded:
             self.encoding = western(self.csv.head)
             self.csv.transcode(self.encoding)
+            self._head_rows = None  # the rows read so far were decoded as UTF-8
             self.con.execute(
                 f"CREATE OR REPLACE TEMP VIEW {self.table} AS SELECT * FROM {self.csv.sql(self.columns)}"
             )
@@ -175,7 +185,7 @@ def read_table(
                 if owned is not None:  # the view reads the spooled upload: it lives as long as the table
                     raw.csv.owned.append(owned)  # type: ignore[union-attr]
                     owned = None
-                empty = raw.sample(1).empty
+                empty = raw.sample(SAMPLE_ROWS).empty  # kept for the mapping suggestion
     finally:
         if owned is not None:
             with suppress(OSError):

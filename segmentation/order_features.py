@@ -94,7 +94,7 @@ def _category_sql(
 ) -> tuple[list[str], list[str], list[str]]:
     """CTEs, select expressions over ``o`` and joins for category shares, count and favourite.
 
-    Spend per top category comes from conditional sums in the order pass (``o.cs<i>``); only lines of
+    Spend per top category comes from conditional sums in the order pass (``c.cs<i>``); only lines of
     categories outside the top ones (``rest``: when there are more categories than shares) are
     grouped by customer and category, for their count and best spend. The favourite is the highest
     spend, ties alphabetical, exactly as a full customer-by-category grouping would give; it is
@@ -109,22 +109,23 @@ def _category_sql(
             f"WHERE NOT is_return AND category IS NOT NULL AND coalesce(list_position(?, category), 0) NOT BETWEEN 1 "
             f"AND {bits} GROUP BY ALL) GROUP BY customer_id)"
         )
-    best = f"greatest({', '.join(f'o.cs{i}' for i in range(len(top)))}{', -r.best.a' if rest else ''})"
+    best = f"greatest({', '.join(f'c.cs{i}' for i in range(len(top)))}{', -r.best.a' if rest else ''})"
     # the first top category (alphabetically) whose spend is the best one
     order = sorted(range(len(top)), key=lambda i: top[i])
-    pick = "CASE " + " ".join(f"WHEN o.cs{i} = {best} THEN {_lit(top[i])}" for i in order) + " END"
+    pick = "CASE " + " ".join(f"WHEN c.cs{i} = {best} THEN {_lit(top[i])}" for i in order) + " END"
     if rest:
         pick = f"least({pick}, CASE WHEN -r.best.a = {best} THEN r.best.b END)"
     n_rest = " + coalesce(r.n_rest, 0)" if rest else ""
     selects = [
-        f"(coalesce(bit_count(o.cbits), 0){n_rest})::DOUBLE AS n_categories",
+        f"(coalesce(bit_count(c.cbits), 0){n_rest})::DOUBLE AS n_categories",
         f"CASE WHEN {best} > 0 THEN {pick} END AS favourite_category",
-        *(f"coalesce(o.cs{i}, 0) / nullif(o.cs_all, 0) AS {n}" for i, n in enumerate(names)),
+        *(f"coalesce(c.cs{i}, 0) / nullif(c.cs_all, 0) AS {n}" for i, n in enumerate(names)),
     ]
     if other:
-        spent = " + ".join(f"coalesce(o.cs{i}, 0)" for i in range(len(top)))
-        selects.append(f"1 - ({spent}) / nullif(o.cs_all, 0) AS {other}")
-    return ctes, selects, ["LEFT JOIN cat_rest r USING (customer_id)"] if rest else []
+        spent = " + ".join(f"coalesce(c.cs{i}, 0)" for i in range(len(top)))
+        selects.append(f"1 - ({spent}) / nullif(c.cs_all, 0) AS {other}")
+    joins = ["LEFT JOIN cat c USING (customer_id)"]
+    return ctes, selects, [*joins, "LEFT JOIN cat_rest r USING (customer_id)"] if rest else joins
 
 
 def _lit(text: str) -> str:
@@ -148,27 +149,28 @@ def _orders_ctes(rel: str, cols: set[str], has_time: bool, top: Sequence[str]) -
     extra = "".join(f', min("{c}") AS {c}' for c in ("channel", "country", "city") if c in cols)
     qty = ", sum(quantity) AS qty" if "quantity" in cols else ""
     days = ", ".join(f"count(CASE WHEN d = {d} THEN 1 END)" for d in range(1, 8))
-    lines, cat_sums, cat_totals = rel, "", ""
+    cat_ctes = []
     if top:  # spend per top category, total purchase spend, bits of the top categories bought
-        lines = (f"(SELECT *, CASE WHEN is_return THEN 0.0 ELSE greatest(amount, 0) END AS s, "
-                 f"list_position(?, category) AS ci FROM {rel})")  # fmt: skip
+        # straight from the lines per customer: in the order pass they would widen its (largest) hash table
         bits = min(len(top), _BITS)
-        cat_sums = "".join(f", sum(CASE WHEN ci = {i + 1} THEN s END) AS cs{i}" for i in range(len(top)))
-        cat_sums += (f", sum(s) AS cs_all, bit_or(CASE WHEN NOT is_return AND ci <= {bits} "
-                     "THEN 1::UBIGINT << (ci - 1) END) AS cbits")  # fmt: skip
-        cat_totals = "".join(f", sum(cs{i}) AS cs{i}" for i in range(len(top)))
-        cat_totals += ", sum(cs_all) AS cs_all, bit_or(cbits) AS cbits"
+        cat_sums = ", ".join(f"sum(CASE WHEN ci = {i + 1} THEN s END) AS cs{i}" for i in range(len(top)))
+        cat_ctes.append(
+            f"cat AS (SELECT customer_id, {cat_sums}, sum(s) AS cs_all, bit_or(CASE WHEN NOT is_return "
+            f"AND ci <= {bits} THEN 1::UBIGINT << (ci - 1) END) AS cbits FROM (SELECT customer_id, is_return, "
+            "CASE WHEN is_return THEN 0.0 ELSE greatest(amount, 0) END AS s, list_position(?, category) AS ci "
+            f"FROM {rel}) GROUP BY customer_id)"
+        )
     ctes = [
         "ol AS MATERIALIZED (SELECT customer_id, min(CASE WHEN NOT is_return THEN ts END) AS ts, "
         "sum(amount) AS amount, sum(CASE WHEN NOT is_return THEN greatest(amount, 0) END) AS spend, "
-        f"count(*) AS n_lines, count(CASE WHEN is_return THEN 1 END) AS n_ret{qty}{extra}{cat_sums} "
-        f"FROM {lines} GROUP BY customer_id, order_id)",
+        f"count(*) AS n_lines, count(CASE WHEN is_return THEN 1 END) AS n_ret{qty}{extra} "
+        f"FROM {rel} GROUP BY customer_id, order_id)",
         "o AS (SELECT customer_id, sum(n_ret) / sum(n_lines) AS return_rate, sum(amount)::DOUBLE AS monetary"
         f"{', sum(qty)::DOUBLE AS units' if qty else ''}, count(ts) AS n_orders, min(ts)::DATE AS first_d, "
         "max(ts)::DATE AS last_d, list_sort(list(ts::DATE)) AS dates, "  # NULLs (return-only orders) sort last
-        f"list_value({days}) AS wc, CASE WHEN count(ts) > 0 THEN list_position(wc, list_max(wc)) END AS weekday"
-        f"{cat_totals} "
+        f"list_value({days}) AS wc, CASE WHEN count(ts) > 0 THEN list_position(wc, list_max(wc)) END AS weekday "
         "FROM (SELECT *, isodow(ts) AS d FROM ol) GROUP BY customer_id)",
+        *cat_ctes,
     ]  # fmt: skip
     if has_time:  # most orders per hour, ties to the earliest hour
         ctes.append("hr AS (SELECT customer_id, arg_max(h, n * 32 - h) AS hour FROM (SELECT customer_id, "
@@ -264,7 +266,8 @@ def transaction_features(
         f"WITH {', '.join(ctes)} SELECT {', '.join(selects)} FROM o {' '.join(joins)} ORDER BY o.customer_id"
     )
     # through Arrow: strings arrive as Arrow-backed columns (``.df()`` makes Python objects, 4x slower)
-    frame = con.sql(sql, params=params).to_arrow_table().to_pandas()
+    # split_blocks/self_destruct: no 2-D consolidation copy, Arrow buffers freed as columns convert
+    frame = con.sql(sql, params=params).to_arrow_table().to_pandas(split_blocks=True, self_destruct=True)
     frame = frame.set_index("customer_id").drop(columns=["n_channels"], errors="ignore")
 
     codes = frame.pop("weekday").fillna(0).to_numpy(dtype=np.int64) - 1

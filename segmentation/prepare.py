@@ -105,9 +105,10 @@ def _prepare_transactions(raw: Any, mapping: Any, drop_zero_price: bool) -> Inta
     con.execute(
         f"""CREATE OR REPLACE TEMP VIEW {_TX} AS SELECT customer_id, order_id, ts, amount, quantity,
             unit_price, is_return {texts} FROM {staged} WHERE reason IS NULL;
-            CREATE OR REPLACE TEMP VIEW {aside} AS SELECT rowid AS _row, h, {_reason_key("reason")} AS reason
-            FROM {staged} WHERE reason IS NOT NULL"""
-    )
+            CREATE OR REPLACE TEMP TABLE {aside} AS SELECT rowid AS _row, h, {_reason_key("reason")} AS reason
+            FROM {staged} WHERE reason IS NOT NULL;
+            ALTER TABLE {staged} DROP COLUMN h"""
+    )  # the row hashes were only needed for duplicates and set-aside rows: 8 bytes a line freed
     counts: dict[str, int] = {}
     kept, has_time = 0, False
     for code, n, timed in con.execute(

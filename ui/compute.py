@@ -92,11 +92,16 @@ TOOLTIP_FACTS = ("monetary", "frequency", "recency_days", "preferred_channel", "
 MAX_POINTS = 20_000
 
 
-def map_points(table, seg: Segmentation, xy: np.ndarray, *, shown: list[str], seed: int = 0) -> pd.DataFrame:
+@st.cache_resource(max_entries=8, show_spinner=False)
+def map_points(
+    view: str, _table, _seg: Segmentation, _xy: np.ndarray, *, shown: list[str], seed: int = 0
+) -> pd.DataFrame:
     """The customers to draw: layout, segment and tooltip facts; a stratified sample above MAX_POINTS.
 
-    ``xy`` rows follow ``table.frame``; only the plotted and tooltip columns are sent to the browser.
+    ``view`` keys the cache (data, criteria, segmentation, layout, shown segments); ``_xy`` rows follow
+    ``_table.frame``; only the plotted and tooltip columns are sent to the browser.
     """
+    table, seg, xy = _table, _seg, _xy
     tips = [c for c in TOOLTIP_FACTS if c in table.frame]
     points = table.frame[tips].copy()
     points.insert(0, "customer_id", table.frame.index.astype(str))

@@ -202,9 +202,10 @@ def _chart_spec(key: str, _build) -> dict:
     return _build().to_dict()
 
 
-def chart(key: str, build, **kwargs):
-    """Draw an Altair chart whose Vega-Lite spec is built once per ``key`` (data fingerprint + inputs).
+def chart(cache_key: str, build, **kwargs):
+    """Draw an Altair chart whose Vega-Lite spec is built once per ``cache_key`` (data and inputs).
 
     Building and validating a spec costs tens of milliseconds per chart; cached, a rerun only sends it.
+    ``kwargs`` go to ``st.vega_lite_chart`` (e.g. a widget ``key`` and ``on_select``).
     """
-    return st.vega_lite_chart(_chart_spec(key, build), width="stretch", **kwargs)
+    return st.vega_lite_chart(_chart_spec(cache_key, build), width="stretch", **kwargs)

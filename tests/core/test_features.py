@@ -215,3 +215,28 @@ def test_a_files_own_columns_become_custom_features(shared_data: Path) -> None:
     assert n == 7043 and custom["Contract"].kind == "categorical"
     assert custom["MonthlyCharges"].kind == custom["tenure"].kind == "numeric"
     assert "PhoneService" in custom and custom["PhoneService"].kind == "categorical"
+
+
+def test_favourite_category_matches_a_plain_reference_with_ties_and_many_categories() -> None:
+    # 12 categories (more than the 3 with shares) and whole-unit prices: many spend ties per customer
+    rng = np.random.default_rng(7)
+    n = 3000
+    lines = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in rng.integers(0, 150, n)],
+            "order_id": [f"o{i}" for i in rng.integers(0, 900, n)],
+            "ts": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 300, n), unit="D"),
+            "amount": rng.integers(1, 4, n).astype(float),
+            "is_return": rng.random(n) < 0.1,
+            "category": rng.choice([f"Cat {c}" for c in "LKJIHGFEDCBA"], n),
+        }
+    )
+    lines.loc[lines["is_return"], "amount"] *= -1
+    con = duckdb.connect()
+    con.register("tx", lines)
+    f = build_customer_table(con, "tx", None, max_categories=3).frame
+    bought = lines[~lines["is_return"]].groupby(["customer_id", "category"])["amount"].sum().reset_index()
+    best = bought.sort_values(["customer_id", "amount", "category"], ascending=[True, False, True])
+    expected = best.drop_duplicates("customer_id").set_index("customer_id")["category"]
+    assert f.loc[expected.index, "favourite_category"].astype(str).to_dict() == expected.to_dict()
+    assert (f.loc[expected.index, "n_categories"] == bought.groupby("customer_id").size()).all()

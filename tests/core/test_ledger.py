@@ -110,3 +110,17 @@ def test_own_columns_typed_like_other_numbers_and_never_set_aside() -> None:
         "extra_spend": "Spend",
         "extra_plan": "Plan",
     }
+
+
+def test_set_aside_rows_found_again_late_in_the_file_and_none_without_any() -> None:
+    body = "".join(f"{i},c{i % 7},2024-01-02,1,2.00\n" for i in range(5000))
+    data = (
+        "InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice\n" + body + "9999,,2024-01-03,1,3.00\n"
+    ).encode()
+    intake = load(data, name="late.csv")
+    rows = intake.set_aside_rows(limit=10)
+    assert rows[["InvoiceNo", "line", "reason"]].values.tolist() == [["9999", 5002, "no customer id"]]
+    clean = load(
+        body.join(["InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice\n", ""]).encode(), name="ok.csv"
+    )
+    assert clean.set_aside_rows().empty and clean.ledger.n_set_aside == 0
