@@ -25,8 +25,12 @@ def dataset():
 
 @pytest.mark.parametrize("method", ["kmeans", "rfm11", "lifecycle"])
 def test_saved_loaded_and_reapplied_recipe_gives_identical_segments(dataset, method):
-    rec = recipe.Recipe(method, criteria={"families": ["behavioural", "value"]}, params={"k": 4}
-                        if method == "kmeans" else {}, mappings=dataset.mappings)
+    rec = recipe.Recipe(
+        method,
+        criteria={"families": ["behavioural", "value"]},
+        params={"k": 4} if method == "kmeans" else {},
+        mappings=dataset.mappings,
+    )
     first = recipe.segment(dataset.table, rec)
     loaded = recipe.Recipe.from_json(rec.to_json())
     assert loaded == rec
@@ -40,7 +44,9 @@ def test_saved_loaded_and_reapplied_recipe_gives_identical_segments(dataset, met
 def test_user_names_travel_with_the_recipe(dataset):
     rec = recipe.Recipe("value", mappings=dataset.mappings)
     names = ["VIP", "Very good", "Good", "The rest"]
-    seg = recipe.segment(dataset.table, recipe.Recipe.from_json(recipe.Recipe("value", names=names).to_json()))
+    seg = recipe.segment(
+        dataset.table, recipe.Recipe.from_json(recipe.Recipe("value", names=names).to_json())
+    )
     assert list(seg.names) == names
     assert rec.names is None
 
@@ -61,8 +67,13 @@ def test_bad_or_hostile_recipes_are_refused_in_plain_words(text, words):
 
 
 def test_custom_rules_in_a_recipe_are_data_not_code(dataset):
-    rules = [{"name": "Big", "join": "and", "conditions": [{"feature": "monetary", "op": ">=",
-                                                            "value": "__import__('os')"}]}]
+    rules = [
+        {
+            "name": "Big",
+            "join": "and",
+            "conditions": [{"feature": "monetary", "op": ">=", "value": "__import__('os')"}],
+        }
+    ]
     rec = recipe.Recipe.from_json(json.dumps({"method": "custom", "params": {"rules": rules}}))
     with pytest.raises(ValueError):
         recipe.segment(dataset.table, rec)
@@ -72,13 +83,18 @@ def test_command_line_default_recipe_then_apply(tmp_path):
     run = [sys.executable, "-m", "segmentation"]
     rec_path, out = tmp_path / "recipe.json", tmp_path / "segments.csv"
     subprocess.run([*run, "recipe", "--default", str(EXCERPT), "-o", str(rec_path)], check=True, cwd=ROOT)
-    done = subprocess.run([*run, "apply", str(rec_path), str(EXCERPT), "-o", str(out)], cwd=ROOT,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [*run, "apply", str(rec_path), str(EXCERPT), "-o", str(out)], cwd=ROOT, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     rows = pd.read_csv(out, encoding="utf-8-sig", dtype={"customer_id": str})
     assert rows["customer_id"].is_unique
     assert {"customer_id", "segment_id", "segment", "recency_days", "monetary"} <= set(rows.columns)
     assert rows["segment_id"].min() == 1
-    missing = subprocess.run([*run, "apply", str(rec_path), str(tmp_path / "nope.csv"), "-o", str(out)],
-                             cwd=ROOT, capture_output=True, text=True)
+    missing = subprocess.run(
+        [*run, "apply", str(rec_path), str(tmp_path / "nope.csv"), "-o", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
