@@ -42,7 +42,10 @@ def draw_map() -> None:
         xy = compute.quick_layout(dataset.fingerprint, key, X)
         caption = "A first quick layout; the detailed map appears here by itself in a few seconds."
     view = f"{dataset.fingerprint}:{key}:{compute.seg_key(seg)}:{detailed}:{shown}"
-    points = compute.map_points(view, dataset.table, seg, xy, shown=shown)
+    # The first quick layout is a preview: fewer points draw faster while the detailed map is computed.
+    points = compute.map_points(
+        view, dataset.table, seg, xy, shown=shown, max_points=20_000 if detailed else 5_000
+    )
     if points.attrs.get("sampled"):
         caption += f" Showing a stratified sample of {len(points):,} of {points.attrs['total']:,} customers."
     labels = widgets.labels(dataset.table)

@@ -56,7 +56,11 @@ class FileReport:
     mapping: schema.Mapping
     ledger: Ledger
     notes: tuple[str, ...]
-    set_aside: pd.DataFrame
+    intake: io.Intake = field(repr=False, compare=False)
+
+    def set_aside_rows(self, limit: int = SET_ASIDE_LIMIT) -> pd.DataFrame:
+        """The first ``limit`` set-aside rows as in the file, with the reason: read only when asked for."""
+        return self.intake.set_aside_rows(limit=limit)
 
 
 @dataclass(frozen=True)
@@ -159,7 +163,7 @@ def _report(name: str, intake: io.Intake) -> FileReport:
         mapping=intake.mapping,
         ledger=intake.ledger,
         notes=tuple(intake.notes),
-        set_aside=intake.set_aside_rows(limit=SET_ASIDE_LIMIT),
+        intake=intake,
     )
 
 

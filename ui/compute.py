@@ -94,9 +94,16 @@ MAX_POINTS = 20_000
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def map_points(
-    view: str, _table, _seg: Segmentation, _xy: np.ndarray, *, shown: list[str], seed: int = 0
+    view: str,
+    _table,
+    _seg: Segmentation,
+    _xy: np.ndarray,
+    *,
+    shown: list[str],
+    max_points: int = MAX_POINTS,
+    seed: int = 0,
 ) -> pd.DataFrame:
-    """The customers to draw: layout, segment and tooltip facts; a stratified sample above MAX_POINTS.
+    """The customers to draw: layout, segment and tooltip facts; a stratified sample above ``max_points``.
 
     ``view`` keys the cache (data, criteria, segmentation, layout, shown segments); ``_xy`` rows follow
     ``_table.frame``; only the plotted and tooltip columns are sent to the browser.
@@ -112,11 +119,11 @@ def map_points(
     )  # categorical: keeps segment order
     points = points[points["segment"].isin(shown)].reset_index(drop=True)
     total = len(points)
-    if total > MAX_POINTS:
+    if total > max_points:
         rng = np.random.default_rng(seed)
         keep = np.concatenate(
             [
-                rng.choice(idx, size=max(1, round(len(idx) * MAX_POINTS / total)), replace=False)
+                rng.choice(idx, size=max(1, round(len(idx) * max_points / total)), replace=False)
                 for idx in points.groupby("segment", observed=True).indices.values()
             ]
         )

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import pandas as pd
 import streamlit as st
 
-from segmentation.dataset import Dataset, FileReport
+from segmentation.dataset import SET_ASIDE_LIMIT, Dataset, FileReport
 from segmentation.export import to_csv_bytes
 from segmentation.io import DataError
 from segmentation.ledger import REASON_LABELS
@@ -119,10 +119,11 @@ def ledger_view(report: FileReport) -> None:
             columns=["Reason", "Rows", "Share of file"],
         )
         st.dataframe(reasons, hide_index=True, width="content")
-        shown = len(report.set_aside)
+        shown = min(aside, SET_ASIDE_LIMIT)
         st.download_button(
             f"Download the {shown:,} set-aside rows" + (" (first part)" if shown < aside else ""),
-            data=to_csv_bytes(report.set_aside),
+            data=lambda: to_csv_bytes(report.set_aside_rows()),
+            on_click="ignore",
             file_name=f"set_aside_{report.name.split('.')[0]}.csv",
             mime="text/csv",
             key=f"aside_{report.name}",

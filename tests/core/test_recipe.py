@@ -13,6 +13,7 @@ import pytest
 from segmentation import recipe
 from segmentation.dataset import SourceFile, load_dataset
 from segmentation.io import DataError
+from segmentation.ledger import REASON_LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXCERPT = ROOT / "sample_data" / "online_retail_excerpt.csv.gz"
@@ -98,3 +99,12 @@ def test_command_line_default_recipe_then_apply(tmp_path):
         text=True,
     )
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_set_aside_rows_are_downloadable_and_match_the_ledger(dataset):
+    report = dataset.files[0]
+    rows = report.set_aside_rows()
+    assert len(rows) == sum(report.ledger.set_aside.values()) > 0
+    per_reason = rows["reason"].value_counts().to_dict()
+    assert per_reason == {REASON_LABELS[key]: n for key, n in report.ledger.set_aside.items()}
+    assert {"CustomerID", "InvoiceNo", "line"} <= set(rows.columns)
