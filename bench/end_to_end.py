@@ -26,16 +26,16 @@ t = {}
 from segmentation import embedding, profiling, recipe
 w = time.perf_counter(); embedding.warm_up(); warm = time.perf_counter() - w  # the app does this at start
 s = time.perf_counter()
-from segmentation.criteria import CriteriaEncoder
 from segmentation.dataset import SourceFile, load_dataset
 path = Path(sys.argv[1])
 ds = load_dataset([SourceFile(path.name, path)], predictions=False); t["customer table"] = time.perf_counter() - s
-r = time.perf_counter(); rec = recipe.default_recipe(ds); t["default recipe (k scan)"] = time.perf_counter() - r
-r = time.perf_counter(); seg = recipe.segment(ds.table, rec); t["k-means + names"] = time.perf_counter() - r
+r = time.perf_counter(); encoded = recipe.encode(ds.table, recipe.default_criteria(ds.table))
+t["criteria matrix"] = time.perf_counter() - r
+r = time.perf_counter(); rec = recipe.default_recipe(ds, encoded=encoded); t["default recipe (k scan)"] = time.perf_counter() - r
+r = time.perf_counter(); seg = recipe.segment(ds.table, rec, encoded); t["k-means + names"] = time.perf_counter() - r
 r = time.perf_counter(); profiles = profiling.profile_segments(ds.table, seg); t["profiles"] = time.perf_counter() - r
 r = time.perf_counter()
-X = CriteriaEncoder(rec.spec, ds.table.catalog).fit_transform(ds.table.frame)
-xy = embedding.umap_layout(X, strata=seg.labels.to_numpy()); t["map (UMAP)"] = time.perf_counter() - r
+xy = embedding.umap_layout(encoded[1], strata=seg.labels.to_numpy()); t["map (UMAP)"] = time.perf_counter() - r
 t["total"] = time.perf_counter() - s
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"times": t, "peak_mb": peak, "customers": len(ds.table.frame), "k": len(seg.names),

@@ -362,6 +362,7 @@ def cluster_segmentation(
     k: int = 5,
     random_state: int = 0,
     value_column: str = "monetary",
+    encoded: tuple[CriteriaEncoder, np.ndarray] | None = None,
 ) -> tuple[Segmentation, FittedSegmenter]:
     """Segment a customer table by clustering the chosen criteria.
 
@@ -379,6 +380,10 @@ def cluster_segmentation(
     random_state : int
     value_column : str
         Column whose per-segment mean sets the order (segment 1 = most valuable).
+    encoded : (CriteriaEncoder, ndarray), optional
+        An encoder already fitted on ``table.frame`` for ``spec`` and its matrix (rows in frame order),
+        reused to save encoding large tables twice; ignored by k-prototypes or when the table's rows
+        are not in ``customer_id`` order.
 
     Returns
     -------
@@ -386,12 +391,16 @@ def cluster_segmentation(
         Segments named "Segment 1".. (profiling names them later) and the fitted objects.
     """
     frame = table.frame.sort_index(kind="stable")
+    encoder: CriteriaEncoder | MixedEncoder
     if method == "kprototypes":
-        encoder: CriteriaEncoder | MixedEncoder = MixedEncoder(spec, table.catalog).fit(frame)
+        encoder = MixedEncoder(spec, table.catalog).fit(frame)
         categorical = encoder.categorical_columns_
+        X = encoder.transform(frame)
+    elif encoded is not None and table.frame.index.is_monotonic_increasing:
+        (encoder, X), categorical = encoded, None
     else:
         encoder, categorical = CriteriaEncoder(spec, table.catalog).fit(frame), None
-    X = encoder.transform(frame)
+        X = encoder.transform(frame)
     value = frame.get(value_column, None)
     clusterer = SegmentClusterer(method, k, random_state=random_state, categorical=categorical).fit(X, value)
     labels = pd.Series(clusterer.labels_, index=frame.index, name="segment").reindex(table.frame.index)

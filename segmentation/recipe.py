@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from segmentation import clustering, custom_rules, profiling, rules
 from segmentation.catalog import CustomerTable
-from segmentation.criteria import CriteriaEncoder, CriteriaSpec, usable_features
+from segmentation.criteria import CriteriaEncoder, CriteriaSpec, available_criteria, usable_features
 from segmentation.dataset import Dataset, SourceFile, load_dataset, suggest
 from segmentation.io import DataError
 from segmentation.kscan import scan_k
@@ -69,12 +70,24 @@ class Recipe:
         return cls(**doc)
 
 
-def segment(table: CustomerTable, recipe: Recipe) -> Segmentation:
-    """Apply a recipe to a customer table: same data and recipe, same segments, order and names."""
+def encode(table: CustomerTable, spec: CriteriaSpec) -> tuple[CriteriaEncoder, np.ndarray]:
+    """The criteria matrix of a table (rows in ``table.frame`` order) and its fitted encoder."""
+    encoder = CriteriaEncoder(spec, table.catalog).fit(table.frame)
+    return encoder, encoder.transform(table.frame)
+
+
+def segment(
+    table: CustomerTable, recipe: Recipe, encoded: tuple[CriteriaEncoder, np.ndarray] | None = None
+) -> Segmentation:
+    """Apply a recipe to a customer table: same data and recipe, same segments, order and names.
+
+    ``encoded`` (from :func:`encode` with the recipe's criteria) saves encoding a large table again.
+    """
     if recipe.method in CLUSTER_METHODS:
-        k = int(recipe.params.get("k") or recommended_k(table, recipe.spec, recipe.random_state))
+        encoded = encoded or encode(table, recipe.spec)
+        k = int(recipe.params.get("k") or scan_k(encoded[1], random_state=recipe.random_state).recommended_k)
         seg, _ = clustering.cluster_segmentation(
-            table, recipe.spec, method=recipe.method, k=k, random_state=recipe.random_state
+            table, recipe.spec, method=recipe.method, k=k, random_state=recipe.random_state, encoded=encoded
         )
         seg = seg.renamed(profiling.generated_names(table, seg))
     elif recipe.method == "custom":
@@ -130,19 +143,22 @@ def assignments(table: CustomerTable, seg: Segmentation, recipe: Recipe) -> pd.D
     return pd.concat([out, scores.reset_index(drop=True)], axis=1)
 
 
-def recommended_k(table: CustomerTable, spec: CriteriaSpec, random_state: int = 0) -> int:
-    """The number of segments the k scan recommends for these criteria."""
-    X = CriteriaEncoder(spec, table.catalog).fit_transform(table.frame)
-    return scan_k(X, random_state=random_state).recommended_k
+def default_criteria(table: CustomerTable) -> CriteriaSpec:
+    """Buying behaviour, value and channels: whichever of them the data has."""
+    families = [info.family for info in available_criteria(table) if info.family in DEFAULT_FAMILIES]
+    return CriteriaSpec(tuple(families) or DEFAULT_FAMILIES)
 
 
-def default_recipe(dataset: Dataset, *, random_state: int = 0) -> Recipe:
-    """A sensible start: k-means on the behaviour families the data has, with the recommended k."""
-    from segmentation.criteria import available_criteria
+def default_recipe(
+    dataset: Dataset, *, random_state: int = 0, encoded: tuple[CriteriaEncoder, np.ndarray] | None = None
+) -> Recipe:
+    """A sensible start: k-means on the behaviour families the data has, with the recommended k.
 
-    families = [info.family for info in available_criteria(dataset.table) if info.family in DEFAULT_FAMILIES]
-    spec = CriteriaSpec(tuple(families) or DEFAULT_FAMILIES)
-    k = recommended_k(dataset.table, spec, random_state)
+    ``encoded`` is the matrix of :func:`default_criteria` when the caller has it already.
+    """
+    spec = default_criteria(dataset.table)
+    X = (encoded or encode(dataset.table, spec))[1]
+    k = scan_k(X, random_state=random_state).recommended_k
     return Recipe(
         method="kmeans",
         criteria=spec.to_dict(),

@@ -41,7 +41,11 @@ def k_scan(fingerprint: str, spec_json: str, seed: int, _X: np.ndarray) -> kscan
 
 @st.cache_resource(max_entries=16, show_spinner="Finding the segments…")
 def run_recipe(fingerprint: str, recipe_json: str, _dataset: Dataset) -> Segmentation:
-    return recipe.segment(_dataset.table, recipe.Recipe.from_json(recipe_json))
+    rec = recipe.Recipe.from_json(recipe_json)
+    if rec.method not in recipe.CLUSTER_METHODS:
+        return recipe.segment(_dataset.table, rec)
+    X, encoder = matrix(fingerprint, spec_key(rec.spec), _dataset)  # shared with the k scan and the map
+    return recipe.segment(_dataset.table, rec, (encoder, X))
 
 
 def segment(dataset: Dataset, rec: recipe.Recipe) -> Segmentation:

@@ -14,7 +14,9 @@ def run() -> None:
     """Button callback: load the sample store, segment it with the default recipe, open Profiles."""
     dataset = data.load_sample("store")
     state.set_dataset(dataset)
-    rec = recipe.default_recipe(dataset)
+    spec = recipe.default_criteria(dataset.table)
+    X, encoder = compute.matrix(dataset.fingerprint, compute.spec_key(spec), dataset)
+    rec = recipe.default_recipe(dataset, encoded=(encoder, X))
     state.set_criteria(rec.spec)
     seg = compute.segment(dataset, rec)
     state.save(state.SavedSegmentation(f"Customer groups ({len(seg.names)})", seg, rec, rec.spec))
