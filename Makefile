@@ -11,7 +11,9 @@ CHROMIUM   ?= /usr/bin/chromium
 
 .PHONY: install run test test-fast bench lint typecheck browser clean sample
 
-install: $(APP_STAMP) $(SAMPLE)
+NUMBA_WARM := .cache/numba/.warm
+
+install: $(APP_STAMP) $(SAMPLE) $(NUMBA_WARM)
 
 $(APP_STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +30,11 @@ $(SAMPLE): segmentation/sample_store.py | $(APP_STAMP)
 	$(PY) -m segmentation sample --out sample_data/store
 
 sample: $(SAMPLE)
+
+# Compile the map engine once into numba's disk cache, so a fresh app draws its first map in seconds.
+$(NUMBA_WARM): segmentation/embedding.py | $(APP_STAMP)
+	$(PY) -c "from segmentation.embedding import warm_up; warm_up()"
+	touch $@
 
 run: install
 	$(VENV)/bin/streamlit run app.py

@@ -23,10 +23,10 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, RobustScaler
 
 from segmentation.catalog import FAMILIES, FAMILY_HELP, FAMILY_LABELS, CustomerTable, Feature
+from segmentation.encoders import FamilyBalancer, TagEncoder, as_category, as_float, signed_log1p
 
 #: Feature kinds the encoder can turn into numbers; text, dates and contact columns never are.
 ENCODABLE_KINDS = frozenset({"numeric", "boolean", "categorical", "tags"})
-MISSING = "(missing)"
 
 #: Features used only when the user picks them by name (``CriteriaSpec.features``), with the reason.
 #: Timing habits are mostly noise for segment shape (a 7-column weekday one-hot alone outweighs
@@ -123,7 +123,7 @@ def needs_log(values: pd.Series | np.ndarray) -> bool:
     The catalog flags money and counts as skewed; this catches the rest from the data (days since
     the last order, longest gap, ...): skewness above ``SKEW_THRESHOLD`` that ``log1p`` reduces.
     """
-    x = _as_float(pd.DataFrame({"x": values})).ravel()
+    x = as_float(pd.DataFrame({"x": values})).ravel()
     x = x[np.isfinite(x)]
     if len(x) < 3 or x.min() < 0:
         return False
@@ -175,102 +175,6 @@ class CriteriaSpec:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CriteriaSpec:
         return cls(tuple(data["families"]), data.get("features"), data.get("weights") or None)
-
-
-def _signed_log1p(x: np.ndarray) -> np.ndarray:
-    return np.sign(x) * np.log1p(np.abs(x))
-
-
-def _as_float(frame: pd.DataFrame) -> np.ndarray:
-    """Numbers and booleans as float64, with pandas NA and +/-inf turned into NaN."""
-    arr = frame.astype("float64").to_numpy(dtype="float64", na_value=np.nan, copy=True)
-    arr[~np.isfinite(arr)] = np.nan
-    return arr
-
-
-def _as_category(frame: pd.DataFrame) -> np.ndarray:
-    """Categories as object strings, missing values as their own visible category."""
-    return frame.astype("string").fillna(MISSING).to_numpy(dtype=object)
-
-
-class TagEncoder(TransformerMixin, BaseEstimator):
-    """Multi-hot encoding of ``"|"``-joined tags; tags rarer than ``min_frequency`` share one column.
-
-    Parameters
-    ----------
-    min_frequency : float
-        Smallest share of customers a tag needs to get its own column.
-    max_tags : int
-        At most this many own columns (the most frequent tags).
-    """
-
-    def __init__(self, min_frequency: float = 0.01, max_tags: int = 30) -> None:
-        self.min_frequency = min_frequency
-        self.max_tags = max_tags
-
-    @staticmethod
-    def _exploded(X: Any) -> pd.Series:
-        col = pd.Series(np.asarray(X, dtype=object).ravel()).astype("string")
-        tags = col.str.split("|").explode().str.strip()
-        return tags[tags.notna() & (tags != "")]
-
-    def fit(self, X: Any, y: Any = None) -> TagEncoder:
-        tags = self._exploded(X)
-        n = max(len(np.asarray(X)), 1)
-        counts = tags.groupby(level=0).unique().explode().value_counts()
-        frequent = counts[counts >= self.min_frequency * n].head(self.max_tags)
-        self.tags_ = np.asarray(sorted(frequent.index), dtype=object)
-        self.has_other_ = bool(len(counts) > len(frequent))
-        self.n_features_in_ = 1
-        return self
-
-    def transform(self, X: Any) -> np.ndarray:
-        n = len(np.asarray(X))
-        tags = self._exploded(X)
-        width = len(self.tags_) + int(self.has_other_)
-        out = np.zeros((n, width), dtype=np.float64)
-        pos = pd.Index(self.tags_).get_indexer(tags.to_numpy(dtype=object))
-        rows = tags.index.to_numpy()
-        known = pos >= 0
-        out[rows[known], pos[known]] = 1.0
-        if self.has_other_:
-            out[rows[~known], -1] = 1.0
-        return out
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        base = "tags" if input_features is None else str(input_features[0])
-        names = [f"{base}_{t}" for t in self.tags_] + ([f"{base}_other"] if self.has_other_ else [])
-        return np.asarray(names, dtype=object)
-
-
-class FamilyBalancer(TransformerMixin, BaseEstimator):
-    """Scale each block of columns to a total variance equal to its weight.
-
-    Parameters
-    ----------
-    blocks : sequence of (name, column indices, weight)
-        Column blocks of the input matrix; a block with zero variance stays zero.
-    """
-
-    def __init__(self, blocks: Sequence[tuple[str, Sequence[int], float]] = ()) -> None:
-        self.blocks = blocks
-
-    def fit(self, X: np.ndarray, y: Any = None) -> FamilyBalancer:
-        X = np.asarray(X, dtype=np.float64)
-        scale = np.ones(X.shape[1])
-        for _, cols, weight in self.blocks:
-            idx = np.asarray(cols, dtype=int)
-            total = float(X[:, idx].var(axis=0).sum()) if len(X) else 0.0
-            scale[idx] = np.sqrt(weight / total) if total > 0 else 0.0
-        self.scale_ = scale
-        self.n_features_in_ = X.shape[1]
-        return self
-
-    def transform(self, X: np.ndarray) -> np.ndarray:
-        return (np.asarray(X, dtype=np.float64) * self.scale_).astype(np.float32)
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        return np.asarray(input_features, dtype=object)
 
 
 class CriteriaEncoder(TransformerMixin, BaseEstimator):
@@ -362,10 +266,10 @@ class CriteriaEncoder(TransformerMixin, BaseEstimator):
         for f in chosen:
             if f.kind in ("numeric", "boolean"):
                 steps: list[tuple[str, Any]] = [
-                    ("float", FunctionTransformer(_as_float, feature_names_out="one-to-one"))
+                    ("float", FunctionTransformer(as_float, feature_names_out="one-to-one"))
                 ]
                 if f.name in logged:
-                    steps.append(("log", FunctionTransformer(_signed_log1p, feature_names_out="one-to-one")))
+                    steps.append(("log", FunctionTransformer(signed_log1p, feature_names_out="one-to-one")))
                 steps += [
                     (
                         "impute",
@@ -390,7 +294,7 @@ class CriteriaEncoder(TransformerMixin, BaseEstimator):
                     sparse_output=False,
                 )
                 steps = [
-                    ("text", FunctionTransformer(_as_category, feature_names_out="one-to-one")),
+                    ("text", FunctionTransformer(as_category, feature_names_out="one-to-one")),
                     ("onehot", onehot),
                 ]
                 parts.append((f.name, Pipeline(steps), [f.name]))
@@ -482,7 +386,7 @@ class MixedEncoder(TransformerMixin, BaseEstimator):
         )
         self.categories_: dict[str, list[str]] = {}
         for name in cats:
-            shares = pd.Series(_as_category(frame[[name]]).ravel()).value_counts(normalize=True)
+            shares = pd.Series(as_category(frame[[name]]).ravel()).value_counts(normalize=True)
             self.categories_[name] = sorted(shares[shares >= self.min_frequency].index[: self.max_categories])
         n_num = 0 if self.numeric_ is None else len(self.numeric_.feature_names_out)
         self.categorical_columns_ = list(range(n_num, n_num + len(cats)))
@@ -492,7 +396,7 @@ class MixedEncoder(TransformerMixin, BaseEstimator):
     def transform(self, frame: pd.DataFrame) -> np.ndarray:
         parts = [] if self.numeric_ is None else [self.numeric_.transform(frame)]
         for name, cats in self.categories_.items():
-            values = _as_category(frame[[name]]).ravel()
+            values = as_category(frame[[name]]).ravel()
             codes = pd.Index(cats).get_indexer(pd.Index(values))
             parts.append(np.where(codes < 0, len(cats), codes).astype(np.float32)[:, None])
         return np.ascontiguousarray(np.hstack(parts), dtype=np.float32)

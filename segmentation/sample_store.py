@@ -576,7 +576,7 @@ def _customers(
     consent = np.where(rng.random(n) < np.array([p[4] for p in prof]), "Yes", "No").astype(object)
     consent[rng.random(n) < 0.03] = ""
 
-    visits, open_rate = _browsing(group, names, np.random.default_rng(rng.bit_generator.seed_seq.spawn(1)[0]))
+    visits, open_rate = _browsing(group, names, rng.spawn(1)[0])
     birth = (END.normalize() - pd.to_timedelta(np.ceil(age * 365.25), "D")).to_numpy()
     frame = pd.DataFrame(
         {
