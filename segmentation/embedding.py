@@ -125,7 +125,7 @@ class MapLayout:
             precomputed_knn=(*knn, None) if knn is not None else (None, None, None),
         )
 
-    def _fit_umap(self, Xs: np.ndarray) -> Any:
+    def _fit_umap(self, Xs: np.ndarray, approximate: bool = False) -> Any:
         """UMAP on the sample, with its neighbours found by scikit-learn.
 
         Exact neighbours of at most ``sample_size`` rows take a fraction of a second, and skip the
@@ -135,7 +135,8 @@ class MapLayout:
         from sklearn.neighbors import NearestNeighbors
 
         k = min(self.n_neighbors, max(len(Xs) - 1, 2))
-        if len(Xs) <= UMAP_APPROX_ROWS or self.exact_transform:
+        self.neighbours_: Any = None
+        if len(Xs) <= UMAP_APPROX_ROWS or self.exact_transform or approximate:
             return self._umap(len(Xs)).fit(Xs)
         self.neighbours_ = NearestNeighbors(n_neighbors=k).fit(Xs)
         dist, ind = self.neighbours_.kneighbors(Xs)
@@ -150,12 +151,11 @@ class MapLayout:
             raise ValueError("A map needs at least three customers.")
         strata = np.zeros(len(X)) if strata is None else np.asarray(strata)
         self.sample_ = stratified_sample(strata, self.sample_size, self.random_state)
-        self.model_ = self._fit_umap(X[self.sample_])
+        many = len(X) - len(self.sample_) > EXACT_PLACEMENT_ROWS
+        self.model_ = self._fit_umap(X[self.sample_], approximate=many)
         embedding = np.empty((len(X), 2), dtype=np.float32)
         embedding[self.sample_] = self.model_.embedding_
         rest = np.setdiff1d(np.arange(len(X)), self.sample_)
-        if len(rest) > EXACT_PLACEMENT_ROWS and hasattr(self, "neighbours_"):
-            self.neighbours_ = _ProjectedNeighbours(X[self.sample_], self.random_state)
         if len(rest):
             embedding[rest] = self.transform(X[rest])
         self.embedding_ = embedding
@@ -178,10 +178,13 @@ class MapLayout:
 
         model = self.model_
         k = int(model._n_neighbors)
-        neighbours = getattr(self, "neighbours_", None)
-        if neighbours is None:  # small fits use UMAP's exact neighbours and keep no search index
+        index = getattr(model, "_knn_search_index", None)
+        if self.neighbours_ is not None:
+            dist, ind = self.neighbours_.kneighbors(X, k)
+        elif index is not None:
+            ind, dist = index.query(X, k, epsilon=0.12)
+        else:  # small fits use UMAP's exact neighbours and keep no search index
             return np.asarray(model.transform(X), dtype=np.float32)
-        dist, ind = neighbours.kneighbors(X, k)
         dist = dist.astype(np.float32)
         sigmas, rhos = smooth_knn_dist(dist, float(k), local_connectivity=0.0)
         weights = np.exp(-np.maximum(dist - rhos[:, None], 0.0) / sigmas[:, None])
@@ -189,23 +192,10 @@ class MapLayout:
         return np.einsum("ij,ijd->id", weights, model.embedding_[ind]).astype(np.float32)
 
 
-#: Above this many rows to place, neighbours are searched in a 10-dimensional projection: exact
-#: search of a million rows against the sample in all dimensions takes longer than the map's budget.
+#: Above this many rows to place, the sample's neighbours come from UMAP's own approximate index
+#: (pynndescent): exact search of a million rows against the sample is slower than building and
+#: querying it. Below, exact neighbours skip that index's long numba compilation in a fresh app.
 EXACT_PLACEMENT_ROWS = 200_000
-
-
-class _ProjectedNeighbours:
-    """Exact neighbours in the sample's first principal components (scikit-learn's ``kneighbors`` API)."""
-
-    def __init__(self, Xs: np.ndarray, random_state: int, n_components: int = 10) -> None:
-        from sklearn.decomposition import PCA
-        from sklearn.neighbors import NearestNeighbors
-
-        self.pca = PCA(min(n_components, Xs.shape[1]), random_state=random_state).fit(Xs)
-        self.nn = NearestNeighbors(algorithm="brute").fit(self.pca.transform(Xs))
-
-    def kneighbors(self, X: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        return self.nn.kneighbors(self.pca.transform(X), k)
 
 
 def umap_layout(X: Any, strata: Any = None, sample_size: int = 10_000, random_state: int = 0) -> np.ndarray:
@@ -230,7 +220,7 @@ def trustworthiness(
     return float(sk_trust(X[idx], embedding[idx], n_neighbors=min(n_neighbors, len(idx) // 2 - 1)))
 
 
-def warm_up(n_features: int = 8, random_state: int = 0) -> float:
+def warm_up(n_features: int = 8, random_state: int = 0, large: bool = True) -> float:
     """Compile UMAP's numba code (the >= 4096-row fit path and ``transform``); returns seconds taken.
 
     Meant for a background thread at app start; a fit on fewer than 4096 rows would use exact
@@ -247,4 +237,7 @@ def warm_up(n_features: int = 8, random_state: int = 0) -> float:
     layout = MapLayout(sample_size=len(X), n_epochs=5, random_state=random_state)
     layout.fit(X[: len(X) - 64])
     layout.transform(X[-64:])
+    if large:  # the path of very large tables (approximate index), compiled after the common one
+        layout.model_ = layout._fit_umap(X, approximate=True)
+        layout.transform(X[:64])
     return time.perf_counter() - start
