@@ -31,7 +31,3 @@ def start_map_engine() -> threading.Thread:
     thread = threading.Thread(target=_warm, name="warm-up", daemon=True)
     thread.start()
     return thread
-
-
-def map_engine_ready() -> bool:
-    return not start_map_engine().is_alive()
