@@ -6,6 +6,7 @@ few seconds to prepare: both start when the app starts, while the user reads the
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 
@@ -30,4 +31,6 @@ def _warm() -> None:
 def start_map_engine() -> threading.Thread:
     thread = threading.Thread(target=_warm, name="warm-up", daemon=True)
     thread.start()
+    # A process that exits while numba is still compiling aborts; let the warm-up finish first.
+    atexit.register(thread.join, timeout=120)
     return thread
