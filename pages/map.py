@@ -7,6 +7,8 @@ from segmentation import charts
 from segmentation.segments import with_segment
 from ui import compute, state, widgets
 
+SAVED_NOTE = "map_saved_note"
+
 dataset = widgets.require_dataset()
 active = widgets.require_segmentation()
 seg = active.segmentation
@@ -28,13 +30,13 @@ shown = st.multiselect(
 )
 
 
+# Poll (cheap: every chart is cached) until the detailed layout is ready; the next full rerun stops it.
+# No st.rerun() here: it would swallow a form the user is submitting in the same run.
 polling = not job.done()
 
 
 @st.fragment(run_every=2.0 if polling else None)
 def draw_map() -> None:
-    if polling and job.done():
-        st.rerun()  # the detailed layout is ready: redraw once and stop polling
     detailed = job.done() and job.exception() is None
     if detailed:
         xy, caption = job.result(), "Layout: UMAP (similar customers close together)."
@@ -58,6 +60,8 @@ def draw_map() -> None:
     )
     st.caption(caption)
     picked = pd.Index(charts.brushed_ids(points, event.selection))
+    if picked.empty and (note := st.session_state.get(SAVED_NOTE)):
+        st.success(note)
     if picked.empty:
         st.info("Drag on the map to select customers.")
         return
@@ -74,9 +78,12 @@ def draw_map() -> None:
                     f"{active.title} + {name}", new, active.recipe, active.spec, {"selection": name}
                 )
             )
-            st.success(
+            # Kept in the session: the map's fragment reruns would otherwise wipe the message at once.
+            st.session_state[SAVED_NOTE] = (
                 f"Saved: '{name}' is now a segment of '{active.title} + {name}'. See it on Profiles and Export."
             )
+    if note := st.session_state.get(SAVED_NOTE):
+        st.success(note)
 
 
 draw_map()

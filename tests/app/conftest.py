@@ -1,32 +1,12 @@
-"""AppTest helpers: run the real app script, switch pages, and never accept an exception."""
+"""Fixtures for the AppTest tests (helpers live in app_driver.py, so no test imports a conftest)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from app_driver import start
 from streamlit.testing.v1 import AppTest
-
-ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT = 180
-
-
-def no_exception(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 @pytest.fixture()
 def app() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    return no_exception(at.run())
-
-
-def goto(at: AppTest, page: str) -> AppTest:
-    at.switch_page(f"pages/{page}.py")
-    return no_exception(at.run())
-
-
-def click(at: AppTest, key: str) -> AppTest:
-    at.button(key=key).click()
-    return no_exception(at.run())
+    return start()

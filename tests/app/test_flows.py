@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pandas as pd
-from conftest import click, goto, no_exception
+from app_driver import click, goto, no_exception
 
 from segmentation import custom_rules, export
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import click, goto
+from app_driver import click, goto
 
 PAGES = ["data", "criteria", "segments", "map", "profiles", "export", "help"]
 
