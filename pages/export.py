@@ -108,7 +108,7 @@ with platforms:
         key="consent_only",
     )
     with widgets.friendly_errors("Preparing the platform file"):
-        data, summary = compute.platform_file(dataset, seg, rows, platform, country, consent)
+        data, summary = compute.platform_file(dataset, rows, platform, country, consent)
     for message in summary.messages():
         st.markdown(f"- {message}")
     st.download_button(

@@ -81,7 +81,7 @@ class Dataset:
 
 def suggest(source: SourceFile) -> tuple[io.RawTable, schema.Suggestion]:
     """Read a file and propose its column roles (the Data page shows them for confirmation)."""
-    raw = io.read_table(_readable(source), name=source.name, sheet=source.sheet)
+    raw = io.read_table(source.data, name=source.name, sheet=source.sheet)
     return raw, schema.suggest_mapping(raw)
 
 
@@ -106,7 +106,7 @@ def load_dataset(
     reports = []
     for source in sources:
         mapping = (mappings or {}).get(source.name)
-        intake = io.load(_readable(source), name=source.name, sheet=source.sheet, mapping=mapping, con=con)
+        intake = io.load(source.data, name=source.name, sheet=source.sheet, mapping=mapping, con=con)
         if intake.kind in intakes:
             raise io.DataError(
                 f"Two files look like {_KIND_WORDS[intake.kind]} ('{intakes[intake.kind].name}' and "
@@ -147,10 +147,6 @@ def load_dataset(
 
 
 _KIND_WORDS = {"transactions": "order histories", "customers": "customer lists"}
-
-
-def _readable(source: SourceFile) -> bytes | Path:
-    return source.data
 
 
 def _report(name: str, intake: io.Intake) -> FileReport:

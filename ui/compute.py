@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from segmentation import audiences, criteria, custom_rules, embedding, export, kscan, profiling, recipe
+from segmentation import audiences, custom_rules, embedding, export, kscan, profiling, recipe
 from segmentation.criteria import CriteriaSpec
 from segmentation.dataset import Dataset
 from segmentation.segments import Segmentation
@@ -25,8 +25,7 @@ def spec_key(spec: CriteriaSpec) -> str:
 
 @st.cache_resource(max_entries=6, show_spinner="Preparing the criteria…")
 def matrix(fingerprint: str, spec_json: str, _dataset: Dataset) -> tuple[np.ndarray, Any]:
-    encoder = criteria.CriteriaEncoder(CriteriaSpec.from_dict(json.loads(spec_json)), _dataset.table.catalog)
-    X = encoder.fit_transform(_dataset.table.frame)
+    encoder, X = recipe.encode(_dataset.table, CriteriaSpec.from_dict(json.loads(spec_json)))
     return X, encoder
 
 
@@ -141,9 +140,11 @@ def _campaign_list(
     fingerprint: str, key: str, params: str, _dataset: Dataset, _seg: Segmentation
 ) -> pd.DataFrame:
     segments, columns, holdout = json.loads(params)
-    return export.campaign_list(
+    rows = export.campaign_list(
         _dataset.table, _seg, segments=segments, columns=columns, holdout_share=holdout
     )
+    rows.attrs["key"] = f"{key}:{params}"  # what the list was made from, for caches built on it
+    return rows
 
 
 def campaign_list(
@@ -159,11 +160,11 @@ def _platform_file(fingerprint: str, key: str, params: str, _rows: pd.DataFrame)
     return audiences.platform_file(_rows, platform, default_country=country, consent_only=consent)
 
 
-def platform_file(
-    dataset: Dataset, seg: Segmentation, rows: pd.DataFrame, platform: str, country: str, consent: bool
-):
-    key = f"{seg_key(seg)}:{len(rows)}:{pd.util.hash_pandas_object(rows['customer_id'], index=False).sum()}"
-    return _platform_file(dataset.fingerprint, key, json.dumps([platform, country, consent]), rows)
+def platform_file(dataset: Dataset, rows: pd.DataFrame, platform: str, country: str, consent: bool):
+    """``rows`` from :func:`campaign_list`: its key includes the holdout, which platform files leave out."""
+    return _platform_file(
+        dataset.fingerprint, rows.attrs["key"], json.dumps([platform, country, consent]), rows
+    )
 
 
 def profiles_table(profiles: list[profiling.SegmentProfile]) -> pd.DataFrame:
