@@ -101,7 +101,7 @@ def load_dataset(
         raise io.DataError(
             "No file was given. Upload an order history or a customer list, or use the sample store."
         )
-    con = duckdb.connect()
+    con = io.connect()
     intakes: dict[str, io.Intake] = {}
     reports = []
     for source in sources:

@@ -136,6 +136,16 @@ class RawTable:
         return self.counts
 
 
+def connect() -> duckdb.DuckDBPyConnection:
+    """A new in-memory DuckDB database for one dataset.
+
+    The allocator's background threads hand freed memory back to the system between queries:
+    without them the hash tables of the feature query stay resident while its result is converted
+    (about 150 MB more peak memory at 10M lines, ``bench/intake.py``).
+    """
+    return duckdb.connect(config={"allocator_background_threads": True})
+
+
 def read_table(
     source: Source,
     *,
@@ -165,7 +175,7 @@ def read_table(
     DataError
         With a plain message when the file is empty, has only a header, is not a table, etc.
     """
-    con = con if con is not None else duckdb.connect()
+    con = con if con is not None else connect()
     label = name or (str(source) if isinstance(source, str | os.PathLike) else "the file")
     label = Path(label).name
     path, owned = _spool(source)
@@ -362,6 +372,7 @@ __all__ = [
     "Intake",
     "RawTable",
     "clean_names",
+    "connect",
     "detect_encoding",
     "detect_separator",
     "load",
