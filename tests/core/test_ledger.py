@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from segmentation.io import DataError, load, prepare, read_table
+from segmentation.io import DataError, connect, load, prepare, read_table
 from segmentation.ledger import REASON_LABELS, Ledger, parse_number
 from segmentation.schema import suggest_mapping
 
@@ -56,6 +56,14 @@ def test_every_row_kept_or_set_aside_once() -> None:
     }  # fmt: skip
     assert aside.set_index("line").loc[9, "raw_line"].endswith("extra")
     assert len(intake.set_aside_rows(limit=2)) == 2
+
+
+def test_duplicate_search_leaves_the_thread_setting_as_it_was() -> None:
+    con = connect()
+    con.execute("SET threads = 1")
+    intake = load(ORDERS, name="orders.csv", con=con)
+    assert intake.ledger.set_aside["duplicate_line"] == 1
+    assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 1
 
 
 def test_zero_price_can_be_set_aside() -> None:
