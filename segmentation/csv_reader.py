@@ -52,7 +52,7 @@ class CsvFile:
             f"read_csv({quote_str(str(self.path))}, header=true, delim={quote_str(self.separator)}, "
             f"quote='\"', escape='\"', columns={cols}, auto_detect=false, "
             f"compression={compression}, null_padding=false, strict_mode=true, "
-            f"{errors}, max_line_size=10000000)"
+            f"{errors})"
         )
 
     def transcode(self, encoding: str) -> None:

@@ -66,6 +66,14 @@ def test_duplicate_search_leaves_the_thread_setting_as_it_was() -> None:
     assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 1
 
 
+def test_a_line_too_long_to_read_is_set_aside_as_malformed() -> None:
+    huge = b"x" * 3_000_000  # over the reader's 2 MiB line limit
+    data = b"customer,date,amount,note\nc1,2024-01-02,10,ok\nc2,2024-01-03,5," + huge + b"\nc3,2024-01-04,7,ok\n"
+    intake = load(data, name="long.csv")
+    assert intake.ledger.to_dict() == {"read": 3, "kept": 2, "set_aside": {"malformed_line": 1}}
+    assert intake.set_aside_rows()["line"].tolist() == [3]
+
+
 def test_zero_price_can_be_set_aside() -> None:
     raw = read_table(ORDERS, name="orders.csv")
     intake = prepare(raw, suggest_mapping(raw).mapping, drop_zero_price=True)
