@@ -121,4 +121,4 @@ def _format_words(raw) -> str:
 def preview(table: CustomerTable, rows: int = 200) -> pd.DataFrame:
     """The first customers with plain column labels (ids kept as the index)."""
     labels = {f.name: f.label for f in table.catalog}
-    return table.frame.head(rows).rename(columns=labels)
+    return table.frame.head(rows).rename(columns=labels).rename_axis("Customer id")

@@ -111,14 +111,11 @@ def ledger_view(report: FileReport) -> None:
     )
     if aside:
         reasons = pd.DataFrame(
-            [
-                (REASON_LABELS.get(r, r), n, f"{n / ledger.read:.1%}")
-                for r, n in ledger.set_aside.items()
-                if n
-            ],
+            [(REASON_LABELS.get(r, r), n, _share(n, ledger.read)) for r, n in ledger.set_aside.items() if n],
             columns=["Reason", "Rows", "Share of file"],
         )
-        st.dataframe(reasons, hide_index=True, width="content")
+        rows = st.column_config.NumberColumn("Rows", format="localized")
+        st.dataframe(reasons, hide_index=True, width="content", column_config={"Rows": rows})
         shown = min(aside, SET_ASIDE_LIMIT)
         st.download_button(
             f"Download the {shown:,} set-aside rows" + (" (first part)" if shown < aside else ""),
@@ -131,6 +128,12 @@ def ledger_view(report: FileReport) -> None:
     for note in report.notes:
         if note.rstrip(".") != ledger.summary():  # the metrics above say it already
             st.caption(f"ℹ️ {note}")
+
+
+def _share(n: int, total: int) -> str:
+    """Share of the file in plain percent; a few rows of a large file read "<0.1%", never "0.0%"."""
+    share = n / total
+    return "<0.1%" if 0 < share < 0.001 else f"{share:.1%}"
 
 
 def require_segmentation():

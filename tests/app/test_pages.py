@@ -30,3 +30,9 @@ def test_every_page_runs_after_the_demo(app, page):
     at = click(app, "sidebar_demo")
     assert at.session_state["segmentations"]
     goto(at, page)
+
+
+def test_a_few_rows_set_aside_never_read_as_zero_percent():
+    from ui.widgets import _share
+
+    assert [_share(1, 20_000), _share(314, 20_000), _share(6_653, 20_000)] == ["<0.1%", "1.6%", "33.3%"]
