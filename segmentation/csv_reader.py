@@ -23,9 +23,9 @@ from segmentation.errors import DataError, quote_str
 SEPARATORS: tuple[str, ...] = (",", ";", "\t", "|")
 HEAD_BYTES = 256 * 1024
 CHUNK = 1 << 20
-#: DuckDB's CSV buffer, set explicitly (lines up to 2 MiB, DuckDB's default limit). Measured on 2 cores:
-#: 10 MB buffers leave a 60 MB file to one thread (1M lines read 20% slower); DuckDB's default here
-#: gives a table layout on which flagging duplicates (an UPDATE) takes 1.6 s instead of 0.05 s at 10M lines.
+#: DuckDB's CSV buffer, set explicitly; a longer line is a malformed line. Measured on 2 cores: larger
+#: buffers leave a 60 MB file to one thread (1M lines read 20% slower); DuckDB's default here gives a
+#: table layout on which flagging duplicates (an UPDATE) takes 1.6 s instead of 0.05 s at 10M lines.
 _BUFFER = 32 << 20
 
 
