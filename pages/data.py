@@ -59,7 +59,7 @@ if dataset is not None:
     for note in (*dataset.table.notes, *dataset.notes):
         st.caption(f"ℹ️ {note}")
     st.subheader(f"Your {len(dataset.table.frame):,} customers")
-    st.dataframe(mapping_editor.preview(dataset.table), width="stretch", height=320)
+    st.dataframe(mapping_editor.preview(dataset.table), width="stretch", height=320, placeholder="—")
     st.page_link(
         "pages/criteria.py", label="Next: choose what to segment on", icon=":material/arrow_forward:"
     )

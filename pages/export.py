@@ -51,7 +51,7 @@ st.caption(
 
 lists, platforms, report = st.tabs(["Campaign lists", "E-mail and ad platforms", "Report and recipe"])
 with lists:
-    st.dataframe(rows.head(200), width="stretch", height=240, hide_index=True)
+    st.dataframe(rows.head(200), width="stretch", height=240, hide_index=True, placeholder="—")
     c1, c2, c3 = st.columns(3)
     c1.download_button(
         "One CSV file",

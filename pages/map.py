@@ -67,7 +67,7 @@ def draw_map() -> None:
         return
     st.markdown(f"**{len(picked):,} customers selected**")
     st.markdown(widgets.selection_summary(dataset.table, seg, picked))
-    st.dataframe(widgets.customer_rows(dataset.table, picked), width="stretch", height=260)
+    st.dataframe(widgets.customer_rows(dataset.table, picked), width="stretch", height=260, placeholder="—")
     with st.form("save_selection"):
         name = st.text_input("Name for this group", "Map selection", key="selection_name")
         if st.form_submit_button("Save the selection as a segment", type="primary"):
