@@ -13,7 +13,6 @@ import streamlit as st
 from segmentation.dataset import SET_ASIDE_LIMIT, Dataset, FileReport
 from segmentation.export import to_csv_bytes
 from segmentation.io import DataError
-from segmentation.ledger import REASON_LABELS
 
 log = logging.getLogger("segmentation_studio")
 
@@ -100,7 +99,7 @@ def friendly_errors(action: str) -> Iterator[None]:
 def ledger_view(report: FileReport) -> None:
     """Every row of a file accounted for: read = kept + set aside, with reasons and a download."""
     ledger = report.ledger
-    aside = sum(ledger.set_aside.values())
+    aside = ledger.n_set_aside
     c1, c2, c3 = st.columns(3)
     c1.metric("Rows read", f"{ledger.read:,}")
     c2.metric("Kept", f"{ledger.kept:,}", help="Rows used to build the customer table.")
@@ -111,7 +110,7 @@ def ledger_view(report: FileReport) -> None:
     )
     if aside:
         reasons = pd.DataFrame(
-            [(REASON_LABELS.get(r, r), n, _share(n, ledger.read)) for r, n in ledger.set_aside.items() if n],
+            [(reason, n, _share(n, ledger.read)) for reason, n in ledger.labelled().items()],
             columns=["Reason", "Rows", "Share of file"],
         )
         rows = st.column_config.NumberColumn("Rows", format="localized")
