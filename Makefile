@@ -26,14 +26,14 @@ $(DEV_STAMP): $(APP_STAMP)
 	touch $@
 
 # The sample store is generated deterministically (seeded) instead of committed.
-$(SAMPLE): segmentation/sample_store.py | $(APP_STAMP)
+$(SAMPLE): segmentation/samples/sample_store.py | $(APP_STAMP)
 	$(PY) -m segmentation sample --out sample_data/store
 
 sample: $(SAMPLE)
 
 # Compile the map engine once into numba's disk cache, so a fresh app draws its first map in seconds.
-$(NUMBA_WARM): segmentation/embedding.py | $(APP_STAMP)
-	$(PY) -c "from segmentation.embedding import warm_up; warm_up()"
+$(NUMBA_WARM): segmentation/explain/embedding.py | $(APP_STAMP)
+	$(PY) -c "from segmentation.explain import warm_up; warm_up()"
 	touch $@
 
 run: install
@@ -45,6 +45,7 @@ browser:
 	  (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q chromium)); } || true
 
 test: install $(DEV_STAMP) browser
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest
 
 test-fast: install $(DEV_STAMP)
@@ -55,6 +56,7 @@ bench: install
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(DEV_STAMP)
 	$(VENV)/bin/mypy segmentation

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from segmentation import recipe, sample_store
+from segmentation import recipe
 from segmentation.dataset import SourceFile, load_dataset
+from segmentation.samples import write
 from ui.state import SavedSegmentation
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +31,7 @@ def _timed(at: AppTest) -> float:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        files = sample_store.write(tmp, n_customers=N_CUSTOMERS)
+        files = write(tmp, n_customers=N_CUSTOMERS)
         print(f"sample store of {N_CUSTOMERS:,} customers written in {time.perf_counter() - t:.1f} s")
         t = time.perf_counter()
         dataset = load_dataset([SourceFile(files[k].name, files[k]) for k in ("orders", "customers")])

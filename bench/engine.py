@@ -22,10 +22,14 @@ import numpy as np
 import pandas as pd
 
 from segmentation.catalog import CustomerTable, Feature
-from segmentation.clustering import SegmentClusterer, cluster_segmentation
-from segmentation.criteria import CriteriaEncoder, CriteriaSpec
-from segmentation.embedding import MapLayout, warm_up
-from segmentation.kscan import scan_k
+from segmentation.explain import MapLayout, warm_up
+from segmentation.segmenters import (
+    CriteriaEncoder,
+    CriteriaSpec,
+    SegmentClusterer,
+    cluster_segmentation,
+    scan_k,
+)
 
 K_TRUE = 6
 SPEC = CriteriaSpec(("behavioural", "value", "channel", "demographic", "geographic", "loyalty"))
@@ -157,7 +161,7 @@ def engine_size(n: int, cap: float) -> None:
 def engine_1m() -> None:
     from sklearn.metrics import adjusted_rand_score
 
-    from segmentation.profiling import profile_segments
+    from segmentation.explain import profile_segments
 
     print("\n1,000,000 customers (naive baselines skipped: minutes to hours)")
     table, truth = synthetic_table(1_000_000, seed=1)

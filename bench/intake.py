@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 OURS = r"""
 import json, sys, time
 t0 = time.perf_counter()
-from segmentation.io import load
-from segmentation.features import build_customer_table
+from segmentation.intake.io import load
+from segmentation.features.customer_table import build_customer_table
 c1 = time.process_time()
 t1 = time.perf_counter()
 intake = load(sys.argv[1])
@@ -156,8 +156,10 @@ def main() -> None:
         print(f"  peak            : {ours['peak_mb']:.0f} MB {mb_goal}")
         print(f"  pandas baseline : {pandas_total:.2f} s, peak {pandas['peak_mb']:.0f} MB (reference)")
         print(f"  ratio           : pandas/ours {pandas_total / ours_total:.2f}x time (target > 1x)")
-        print(f"  DuckDB floor    : {engine['intake']:.2f} s, peak {engine['peak_mb']:.0f} MB (reference: the pandas "
-              "baseline's work in DuckDB: duplicates removed, three aggregates, no ledger)")
+        print(
+            f"  DuckDB floor    : {engine['intake']:.2f} s, peak {engine['peak_mb']:.0f} MB (reference: the pandas "
+            "baseline's work in DuckDB: duplicates removed, three aggregates, no ledger)"
+        )
         print(f"  ledger          : {ledger}")
 
 

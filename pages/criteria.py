@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from segmentation.criteria import CriteriaSpec, available_criteria
+from segmentation.segmenters import CriteriaSpec, available_criteria, default_criteria
 from ui import state, widgets
 
 dataset = widgets.require_dataset()
@@ -14,10 +14,8 @@ widgets.lead(
 )
 
 infos = available_criteria(table)
-current = state.criteria() or CriteriaSpec(
-    tuple(i.family for i in infos if i.family in ("behavioural", "value", "channel")) or (infos[0].family,)
-)
-labels = {f.name: f.label for f in table.catalog}
+current = state.criteria() or default_criteria(table)
+labels = table.labels()
 n = len(table.frame)
 
 chosen, features, weights = [], [], {}

@@ -2,7 +2,15 @@
 
 import streamlit as st
 
-from segmentation import audiences, export
+from segmentation.outputs import (
+    CALLING_CODES,
+    DEFAULT_CONTACT_COLUMNS,
+    DEFAULT_FACT_COLUMNS,
+    PLATFORM_LABELS,
+    to_csv_bytes,
+    to_xlsx_bytes,
+    zip_by_segment,
+)
 from ui import compute, widgets
 
 dataset = widgets.require_dataset()
@@ -24,7 +32,7 @@ labels = widgets.labels(table)
 columns = st.multiselect(
     "Columns",
     [c for c in table.frame.columns if c in labels],
-    default=[c for c in (*export.DEFAULT_CONTACT_COLUMNS, *export.DEFAULT_FACT_COLUMNS) if c in table.frame],
+    default=[c for c in (*DEFAULT_CONTACT_COLUMNS, *DEFAULT_FACT_COLUMNS) if c in table.frame],
     format_func=lambda c: labels.get(c, c),
     key="export_columns",
 )
@@ -55,7 +63,7 @@ with lists:
     c1, c2, c3 = st.columns(3)
     c1.download_button(
         "One CSV file",
-        lambda: export.to_csv_bytes(rows),
+        lambda: to_csv_bytes(rows),
         "segments.csv",
         "text/csv",
         key="dl_csv",
@@ -64,7 +72,7 @@ with lists:
     )
     c2.download_button(
         "One Excel file",
-        lambda: export.to_xlsx_bytes(rows),
+        lambda: to_xlsx_bytes(rows),
         "segments.xlsx",
         key="dl_xlsx",
         on_click="ignore",
@@ -74,7 +82,7 @@ with lists:
     fmt = c3.radio("Zip with one file per segment as", ["csv", "xlsx"], horizontal=True, key="zip_fmt")
     c3.download_button(
         "Zip of all segments",
-        lambda: export.zip_by_segment(rows, fmt),
+        lambda: zip_by_segment(rows, fmt),
         "segments.zip",
         "application/zip",
         key="dl_zip",
@@ -88,17 +96,17 @@ with lists:
 with platforms:
     platform = st.selectbox(
         "Platform",
-        list(audiences.PLATFORM_LABELS),
-        format_func=audiences.PLATFORM_LABELS.get,
+        list(PLATFORM_LABELS),
+        format_func=PLATFORM_LABELS.get,
         key="platform",
         persist_state="session",
     )
     c1, c2 = st.columns(2)
     country = c1.selectbox(
         "Country of local phone numbers",
-        sorted(audiences.CALLING_CODES),
+        sorted(CALLING_CODES),
         key="phone_country",
-        index=sorted(audiences.CALLING_CODES).index("GB"),
+        index=sorted(CALLING_CODES).index("GB"),
         help="Numbers written without a country code are completed with this one.",
     )
     consent = c2.checkbox(
@@ -112,7 +120,7 @@ with platforms:
     for message in summary.messages():
         st.markdown(f"- {message}")
     st.download_button(
-        f"Download for {audiences.PLATFORM_LABELS[platform]}",
+        f"Download for {PLATFORM_LABELS[platform]}",
         data,
         summary.file_name,
         "text/csv",

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from segmentation import charts
+from segmentation.outputs import brushed_ids, map_chart
 from segmentation.segments import with_segment
 from ui import compute, state, widgets
 
@@ -53,13 +53,13 @@ def draw_map() -> None:
     labels = widgets.labels(dataset.table)
     event = widgets.chart(
         view,
-        lambda: charts.map_chart(points, tooltip=points.attrs["tooltip"], labels=labels),
+        lambda: map_chart(points, tooltip=points.attrs["tooltip"], labels=labels),
         on_select="rerun",
         key="map_chart",
         selection_mode="brush",
     )
     st.caption(caption)
-    picked = pd.Index(charts.brushed_ids(points, event.selection))
+    picked = pd.Index(brushed_ids(points, event.selection))
     if picked.empty and (note := st.session_state.get(SAVED_NOTE)):
         st.success(note)
     if picked.empty:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from segmentation import charts
+from segmentation.outputs import geo_chart, heatmap_chart, place_mix_chart, priority_chart, traits_chart
 from ui import compute, state, widgets
 
 dataset = widgets.require_dataset()
@@ -19,7 +19,7 @@ overview = compute.profiles_table(profiles)
 left, right = st.columns([3, 2])
 key = f"{dataset.fingerprint}:{compute.seg_key(seg)}"
 with left:
-    widgets.chart(f"{key}:priority", lambda: charts.priority_chart(overview))
+    widgets.chart(f"{key}:priority", lambda: priority_chart(overview))
 right.dataframe(
     overview[["segment", "revenue_share", "priority"]],
     hide_index=True,
@@ -71,22 +71,20 @@ for p in sorted(profiles, key=lambda p: -p.priority):
         if p.traits:
             with chart:
                 widgets.chart(
-                    f"{key}:traits:{p.code}", lambda p=p: charts.traits_chart(compute.traits_table(p), p.name)
+                    f"{key}:traits:{p.code}", lambda p=p: traits_chart(compute.traits_table(p), p.name)
                 )
 
 st.subheader("All segments side by side")
 st.caption("Each cell compares a segment's average with the average customer (100). Blue: above; red: below.")
-widgets.chart(f"{key}:heatmap", lambda: charts.heatmap_chart(compute.heatmap(dataset, seg)))
+widgets.chart(f"{key}:heatmap", lambda: heatmap_chart(compute.heatmap(dataset, seg)))
 
 place = next((c for c in ("region", "country", "city") if c in table.frame), None)
 if place or {"latitude", "longitude"} <= set(table.frame.columns):
     st.subheader("Where they live")
 if place:
-    widgets.chart(
-        f"{key}:places", lambda: charts.place_mix_chart(compute.place_points(table, seg, place), place)
-    )
+    widgets.chart(f"{key}:places", lambda: place_mix_chart(compute.place_points(table, seg, place), place))
 if {"latitude", "longitude"} <= set(table.frame.columns):
     located = compute.geo_points(dataset, seg)
-    widgets.chart(f"{key}:geo", lambda: charts.geo_chart(located, world=False))
+    widgets.chart(f"{key}:geo", lambda: geo_chart(located, world=False))
     st.caption(f"Zoomed onto where {located.attrs['shown']:.0%} of your located customers live.")
 st.page_link("pages/export.py", label="Next: download campaign lists", icon=":material/arrow_forward:")

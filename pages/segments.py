@@ -2,15 +2,21 @@
 
 import streamlit as st
 
-from segmentation import charts, recipe, rules
-from segmentation.clustering import METHOD_LABELS
-from segmentation.kscan import stability_word
+from segmentation import recipe
+from segmentation.outputs import kscan_chart, segment_sizes, sizes_chart
+from segmentation.segmenters import (
+    METHOD_LABELS,
+    RULE_SETS,
+    available_rule_sets,
+    default_criteria,
+    stability_word,
+)
 from segmentation.segments import cross_table
 from ui import compute, rule_builder, state, widgets
 
 dataset = widgets.require_dataset()
 table = dataset.table
-spec = state.criteria() or recipe.Recipe("kmeans").spec
+spec = state.criteria() or default_criteria(table)
 st.title("Build segments")
 widgets.lead(
     "Three ways to split your customers. Keep as many segmentations as you like and compare them below."
@@ -19,21 +25,21 @@ widgets.lead(
 ready, custom, auto = st.tabs(["Ready-made rules", "Your own rules", "Find groups automatically"])
 
 with ready:
-    options = rules.available_rule_sets(table)
+    options = available_rule_sets(table)
     name = st.selectbox(
         "Rule set",
         options,
-        format_func=lambda k: rules.RULE_SETS[k].label,
+        format_func=lambda k: RULE_SETS[k].label,
         key="ruleset",
         persist_state="session",
         help="Transparent rules you can explain to anyone.",
     )
-    st.caption(rules.RULE_SETS[name].description)
+    st.caption(RULE_SETS[name].description)
     if st.button("Create this segmentation", type="primary", key="make_rules"):
         rec = recipe.Recipe(name, criteria=spec.to_dict(), mappings=dataset.mappings)
         with widgets.friendly_errors("Applying the rules"):
             seg = compute.segment(dataset, rec)
-        state.save(state.SavedSegmentation(rules.RULE_SETS[name].label, seg, rec, spec))
+        state.save(state.SavedSegmentation(RULE_SETS[name].label, seg, rec, spec))
 
 with custom:
     built = rule_builder.edit(dataset)
@@ -68,7 +74,7 @@ with auto:
     with left:
         widgets.chart(
             f"{dataset.fingerprint}:{compute.spec_key(spec)}:kscan",
-            lambda: charts.kscan_chart(scan.table, scan.recommended_k),
+            lambda: kscan_chart(scan.table, scan.recommended_k),
         )
     with right:
         st.markdown(
@@ -118,9 +124,7 @@ state.activate(title)
 active = items[title]
 widgets.chart(
     f"{dataset.fingerprint}:{compute.seg_key(active.segmentation)}:sizes",
-    lambda: charts.sizes_chart(
-        charts.segment_sizes(active.segmentation, dataset.table.frame.get("monetary"))
-    ),
+    lambda: sizes_chart(segment_sizes(active.segmentation, dataset.table.frame.get("monetary"))),
 )
 
 if len(items) > 1:

@@ -99,6 +99,10 @@ class CustomerTable:
                 return f
         raise KeyError(name)
 
+    def labels(self) -> dict[str, str]:
+        """Plain label of each column, by column name (for pickers, legends and tables)."""
+        return {f.name: f.label for f in self.catalog}
+
     def by_family(self) -> dict[str, list[Feature]]:
         """Features grouped by family, in ``FAMILIES`` order, families without features left out."""
         groups: dict[str, list[Feature]] = {}

@@ -12,7 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from segmentation.io import DataError
+from segmentation import samples
+from segmentation.errors import DataError
+from segmentation.outputs import to_csv_bytes
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -49,9 +51,7 @@ def _inspect_args(parser: argparse.ArgumentParser) -> None:
 
 @command("inspect", "Read a file and print what was understood and the ledger as JSON.", _inspect_args)
 def inspect(args: argparse.Namespace) -> int:
-    from segmentation.io import read_table
-    from segmentation.ledger import prepare
-    from segmentation.schema import suggest_mapping
+    from segmentation.intake import prepare, read_table, suggest_mapping
 
     raw = read_table(args.file, name=args.file.name, sheet=args.sheet)
     suggestion = suggest_mapping(raw)
@@ -86,9 +86,8 @@ def _sample_args(parser: argparse.ArgumentParser) -> None:
 
 @command("sample", "Write the generated sample store (orders and customers) into a folder.", _sample_args)
 def sample(args: argparse.Namespace) -> int:
-    from segmentation import sample_store
 
-    sample_store.write(args.out)
+    samples.write(args.out)
     return 0
 
 
@@ -134,12 +133,12 @@ def _apply_args(parser: argparse.ArgumentParser) -> None:
 
 @command("apply", "Segment files with a saved recipe; write one row per customer.", _apply_args)
 def apply_cmd(args: argparse.Namespace) -> int:
-    from segmentation import export, recipe
+    from segmentation import recipe
 
     rec = recipe.Recipe.from_json(args.recipe.read_bytes())
     dataset, seg = recipe.apply(rec, _sources(args.files))
     rows = recipe.assignments(dataset.table, seg, rec)
-    args.output.write_bytes(export.to_csv_bytes(rows))
+    args.output.write_bytes(to_csv_bytes(rows))
     sizes = ", ".join(f"{name}: {n:,}" for name, n in seg.sizes().items())
     print(f"{len(rows):,} customers written to {args.output} ({sizes}).", file=sys.stderr)
     return 0

@@ -15,9 +15,20 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from segmentation import features, io, predictive, schema
 from segmentation.catalog import CustomerTable
-from segmentation.ledger import Ledger
+from segmentation.errors import DataError
+from segmentation.features import build_customer_table, predict_churn, with_predictions
+from segmentation.intake import (
+    Intake,
+    Ledger,
+    Mapping,
+    RawTable,
+    Suggestion,
+    connect,
+    load,
+    read_table,
+    suggest_mapping,
+)
 
 #: Set-aside rows kept for download per file; the ledger still counts every one of them.
 SET_ASIDE_LIMIT = 100_000
@@ -53,10 +64,10 @@ class FileReport:
     format: str
     encoding: str | None
     separator: str | None
-    mapping: schema.Mapping
+    mapping: Mapping
     ledger: Ledger
     notes: tuple[str, ...]
-    intake: io.Intake = field(repr=False, compare=False)
+    intake: Intake = field(repr=False, compare=False)
 
     def set_aside_rows(self, limit: int = SET_ASIDE_LIMIT) -> pd.DataFrame:
         """The first ``limit`` set-aside rows as in the file, with the reason: read only when asked for."""
@@ -79,15 +90,15 @@ class Dataset:
         return {f.kind: f.mapping.to_dict() for f in self.files}
 
 
-def suggest(source: SourceFile) -> tuple[io.RawTable, schema.Suggestion]:
+def suggest(source: SourceFile) -> tuple[RawTable, Suggestion]:
     """Read a file and propose its column roles (the Data page shows them for confirmation)."""
-    raw = io.read_table(source.data, name=source.name, sheet=source.sheet)
-    return raw, schema.suggest_mapping(raw)
+    raw = read_table(source.data, name=source.name, sheet=source.sheet)
+    return raw, suggest_mapping(raw)
 
 
 def load_dataset(
     sources: Sequence[SourceFile],
-    mappings: dict[str, schema.Mapping] | None = None,
+    mappings: dict[str, Mapping] | None = None,
     *,
     reference_date: pd.Timestamp | None = None,
     predictions: bool = True,
@@ -98,17 +109,17 @@ def load_dataset(
     Raises ``io.DataError`` with a plain message when the files cannot make a customer table.
     """
     if not sources:
-        raise io.DataError(
+        raise DataError(
             "No file was given. Upload an order history or a customer list, or use the sample store."
         )
-    con = io.connect()
-    intakes: dict[str, io.Intake] = {}
+    con = connect()
+    intakes: dict[str, Intake] = {}
     reports = []
     for source in sources:
         mapping = (mappings or {}).get(source.name)
-        intake = io.load(source.data, name=source.name, sheet=source.sheet, mapping=mapping, con=con)
+        intake = load(source.data, name=source.name, sheet=source.sheet, mapping=mapping, con=con)
         if intake.kind in intakes:
-            raise io.DataError(
+            raise DataError(
                 f"Two files look like {_KIND_WORDS[intake.kind]} ('{intakes[intake.kind].name}' and "
                 f"'{source.name}'). Combine them into one file, or correct the table type of one of them."
             )
@@ -116,11 +127,7 @@ def load_dataset(
         reports.append(_report(source.name, intake))
 
     orders, customers = intakes.get("transactions"), intakes.get("customers")
-    if orders is not None and orders.ledger.kept == 0:
-        raise io.DataError(
-            f"No usable order line in '{source.name}': every row was set aside. See the reasons below."
-        )
-    table = features.build_customer_table(
+    table = build_customer_table(
         con,
         orders.transactions if orders else None,
         customers.customers if customers else None,
@@ -149,7 +156,7 @@ def load_dataset(
 _KIND_WORDS = {"transactions": "order histories", "customers": "customer lists"}
 
 
-def _report(name: str, intake: io.Intake) -> FileReport:
+def _report(name: str, intake: Intake) -> FileReport:
     return FileReport(
         name=name,
         kind=intake.kind,
@@ -167,7 +174,7 @@ def _with_predictions(
     con: duckdb.DuckDBPyConnection, transactions: str, table: CustomerTable
 ) -> tuple[CustomerTable, str]:
     try:
-        result = predictive.predict_churn(con, transactions, table)
+        result = predict_churn(con, transactions, table)
     except ValueError as exc:  # too little history: say so, segment without predictions
         return table, f"Predicted behaviour left out: {exc}"
-    return predictive.with_predictions(table, result.scores), result.summary()
+    return with_predictions(table, result.scores), result.summary()

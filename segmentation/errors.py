@@ -31,8 +31,9 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _quote_str(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def quote_relation(relation: str) -> str:
+    """A possibly schema-qualified relation name, each part quoted, so any spelling is safe in SQL."""
+    return ".".join(quote_ident(part) for part in relation.split("."))
 
 
 def quote_str(text: str) -> str:

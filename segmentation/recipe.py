@@ -15,18 +15,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from segmentation import clustering, custom_rules, profiling, rules
 from segmentation.catalog import CustomerTable
-from segmentation.criteria import CriteriaEncoder, CriteriaSpec, available_criteria, usable_features
 from segmentation.dataset import Dataset, SourceFile, load_dataset, suggest
-from segmentation.io import DataError
-from segmentation.kscan import scan_k
-from segmentation.schema import Mapping
+from segmentation.errors import DataError
+from segmentation.explain import generated_names
+from segmentation.intake import Mapping
+from segmentation.segmenters import (
+    DEFAULT_FAMILIES,
+    RULE_SETS,
+    CriteriaEncoder,
+    CriteriaSpec,
+    Rule,
+    cluster_segmentation,
+    custom_segments,
+    default_criteria,
+    scan_k,
+    usable_features,
+)
 from segmentation.segments import Segmentation
 
 VERSION = 1
 CLUSTER_METHODS = ("kmeans", "gmm", "hdbscan", "ward", "kprototypes")
-DEFAULT_FAMILIES = ("behavioural", "value", "channel")
 
 
 @dataclass(frozen=True)
@@ -42,7 +51,7 @@ class Recipe:
     version: int = VERSION
 
     def __post_init__(self) -> None:
-        if self.method not in (*CLUSTER_METHODS, *rules.RULE_SETS, "custom"):
+        if self.method not in (*CLUSTER_METHODS, *RULE_SETS, "custom"):
             raise DataError(f"This recipe uses an unknown method '{self.method}'.")
 
     @property
@@ -86,15 +95,15 @@ def segment(
     if recipe.method in CLUSTER_METHODS:
         encoded = encoded or encode(table, recipe.spec)
         k = int(recipe.params.get("k") or scan_k(encoded[1], random_state=recipe.random_state).recommended_k)
-        seg, _ = clustering.cluster_segmentation(
+        seg, _ = cluster_segmentation(
             table, recipe.spec, method=recipe.method, k=k, random_state=recipe.random_state, encoded=encoded
         )
-        seg = seg.renamed(profiling.generated_names(table, seg))
+        seg = seg.renamed(generated_names(table, seg))
     elif recipe.method == "custom":
-        rules_ = [custom_rules.Rule.from_dict(r) for r in recipe.params.get("rules", [])]
-        seg = custom_rules.custom_segments(table, rules_)
+        rules_ = [Rule.from_dict(r) for r in recipe.params.get("rules", [])]
+        seg = custom_segments(table, rules_)
     else:
-        seg = rules.RULE_SETS[recipe.method].function(table)
+        seg = RULE_SETS[recipe.method].function(table)
     if recipe.names:
         if len(recipe.names) != len(seg.names):
             raise DataError(
@@ -141,12 +150,6 @@ def assignments(table: CustomerTable, seg: Segmentation, recipe: Recipe) -> pd.D
         ]
         scores = table.frame.reindex(seg.labels.index)[used]
     return pd.concat([out, scores.reset_index(drop=True)], axis=1)
-
-
-def default_criteria(table: CustomerTable) -> CriteriaSpec:
-    """Buying behaviour, value and channels: whichever of them the data has."""
-    families = [info.family for info in available_criteria(table) if info.family in DEFAULT_FAMILIES]
-    return CriteriaSpec(tuple(families) or DEFAULT_FAMILIES)
 
 
 def default_recipe(

@@ -31,6 +31,14 @@ class Segmentation:
         if len(codes) and (codes.min() < 0 or codes.max() >= len(self.names)):
             raise ValueError("segment codes must lie in 0..len(names)-1")
 
+    @classmethod
+    def from_codes(
+        cls, codes: Any, index: pd.Index, names: Any, method: str, params: dict[str, Any], **kw: Any
+    ) -> Segmentation:
+        """A segmentation from an array of codes aligned with ``index`` (customer ids)."""
+        labels = pd.Series(np.asarray(codes, dtype=np.int64), index=index, name="segment")
+        return cls(labels, tuple(names), method, params, **kw)
+
     @property
     def named(self) -> pd.Series:
         """Segment name per customer (categorical, categories in segment order)."""

@@ -13,9 +13,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from segmentation import audiences, custom_rules, embedding, export, kscan, profiling, recipe
-from segmentation.criteria import CriteriaSpec
+from segmentation import explain, outputs, recipe, segmenters
 from segmentation.dataset import Dataset
+from segmentation.explain import SegmentProfile, heatmap_frame, profile_segments, profiles_frame, umap_layout
+from segmentation.outputs import heatmap_chart, priority_chart, segment_sizes, sizes_chart
+from segmentation.segmenters import CriteriaSpec, KScan, Rule, scan_k
 from segmentation.segments import Segmentation
 
 
@@ -34,8 +36,8 @@ def matrix_for(dataset: Dataset, spec: CriteriaSpec) -> np.ndarray:
 
 
 @st.cache_data(max_entries=12, show_spinner="Trying 2 to 12 segments…")
-def k_scan(fingerprint: str, spec_json: str, seed: int, _X: np.ndarray) -> kscan.KScan:
-    return kscan.scan_k(_X, random_state=seed)
+def k_scan(fingerprint: str, spec_json: str, seed: int, _X: np.ndarray) -> KScan:
+    return scan_k(_X, random_state=seed)
 
 
 @st.cache_resource(max_entries=16, show_spinner="Finding the segments…")
@@ -53,8 +55,8 @@ def segment(dataset: Dataset, rec: recipe.Recipe) -> Segmentation:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def rule_sizes(fingerprint: str, rules_json: str, _dataset: Dataset) -> pd.DataFrame:
-    parsed = [custom_rules.Rule.from_dict(r) for r in json.loads(rules_json)]
-    return custom_rules.rule_sizes(_dataset.table, parsed)
+    parsed = [Rule.from_dict(r) for r in json.loads(rules_json)]
+    return segmenters.rule_sizes(_dataset.table, parsed)
 
 
 def seg_key(seg: Segmentation) -> str:
@@ -67,19 +69,17 @@ def seg_key(seg: Segmentation) -> str:
 
 
 @st.cache_resource(max_entries=16, show_spinner="Describing the segments…")
-def profiles(
-    fingerprint: str, key: str, _dataset: Dataset, _seg: Segmentation
-) -> list[profiling.SegmentProfile]:
-    return profiling.profile_segments(_dataset.table, _seg)
+def profiles(fingerprint: str, key: str, _dataset: Dataset, _seg: Segmentation) -> list[SegmentProfile]:
+    return profile_segments(_dataset.table, _seg)
 
 
-def profiles_for(dataset: Dataset, seg: Segmentation) -> list[profiling.SegmentProfile]:
+def profiles_for(dataset: Dataset, seg: Segmentation) -> list[SegmentProfile]:
     return profiles(dataset.fingerprint, seg_key(seg), dataset, seg)
 
 
 @st.cache_resource(max_entries=8, show_spinner="Drawing a first map…")
 def quick_layout(fingerprint: str, spec_json: str, _X: np.ndarray) -> np.ndarray:
-    return embedding.quick_layout(_X)
+    return explain.quick_layout(_X)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -88,7 +88,7 @@ def umap_job(fingerprint: str, spec_json: str, key: str, _X: np.ndarray, _labels
     from concurrent.futures import ThreadPoolExecutor
 
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="umap")
-    return pool.submit(embedding.umap_layout, _X, strata=_labels)
+    return pool.submit(umap_layout, _X, strata=_labels)
 
 
 TOOLTIP_FACTS = ("monetary", "frequency", "recency_days", "preferred_channel", "city")
@@ -140,7 +140,7 @@ def _campaign_list(
     fingerprint: str, key: str, params: str, _dataset: Dataset, _seg: Segmentation
 ) -> pd.DataFrame:
     segments, columns, holdout = json.loads(params)
-    rows = export.campaign_list(
+    rows = outputs.campaign_list(
         _dataset.table, _seg, segments=segments, columns=columns, holdout_share=holdout
     )
     rows.attrs["key"] = f"{key}:{params}"  # what the list was made from, for caches built on it
@@ -157,7 +157,7 @@ def campaign_list(
 @st.cache_resource(max_entries=16, show_spinner="Preparing the platform file…")
 def _platform_file(fingerprint: str, key: str, params: str, _rows: pd.DataFrame):
     platform, country, consent = json.loads(params)
-    return audiences.platform_file(_rows, platform, default_country=country, consent_only=consent)
+    return outputs.platform_file(_rows, platform, default_country=country, consent_only=consent)
 
 
 def platform_file(dataset: Dataset, rows: pd.DataFrame, platform: str, country: str, consent: bool):
@@ -167,11 +167,11 @@ def platform_file(dataset: Dataset, rows: pd.DataFrame, platform: str, country: 
     )
 
 
-def profiles_table(profiles: list[profiling.SegmentProfile]) -> pd.DataFrame:
-    return profiling.profiles_frame(profiles)
+def profiles_table(profiles: list[SegmentProfile]) -> pd.DataFrame:
+    return profiles_frame(profiles)
 
 
-def traits_table(profile: profiling.SegmentProfile) -> pd.DataFrame:
+def traits_table(profile: SegmentProfile) -> pd.DataFrame:
     from dataclasses import asdict
 
     return pd.DataFrame([asdict(t) for t in profile.traits])
@@ -179,7 +179,7 @@ def traits_table(profile: profiling.SegmentProfile) -> pd.DataFrame:
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _heatmap(fingerprint: str, key: str, _dataset: Dataset, _seg: Segmentation) -> pd.DataFrame:
-    return profiling.heatmap_frame(_dataset.table, _seg, heatmap_features(_dataset.table))
+    return heatmap_frame(_dataset.table, _seg, heatmap_features(_dataset.table))
 
 
 def heatmap(dataset: Dataset, seg: Segmentation) -> pd.DataFrame:
@@ -219,22 +219,21 @@ def _geo_points(fingerprint: str, key: str, _dataset: Dataset, _seg: Segmentatio
 
 def report_html(dataset: Dataset, saved) -> str:
     """The client report: sizes, priorities, heat map and a section per segment."""
-    from segmentation import charts, report
 
     seg = saved.segmentation
     profiles = profiles_for(dataset, seg)
-    sizes = charts.segment_sizes(seg, dataset.table.frame.get("monetary"))
+    sizes = segment_sizes(seg, dataset.table.frame.get("monetary"))
     figures = {
-        "Segment sizes": charts.sizes_chart(sizes),
-        "Where to focus": charts.priority_chart(profiling.profiles_frame(profiles)),
-        "All segments side by side": charts.heatmap_chart(heatmap(dataset, seg)),
+        "Segment sizes": sizes_chart(sizes),
+        "Where to focus": priority_chart(profiles_frame(profiles)),
+        "All segments side by side": heatmap_chart(heatmap(dataset, seg)),
     }
     notes = [
         *dataset.table.notes,
         *dataset.notes,
         f"Method: {saved.recipe.method}; criteria: {', '.join(saved.spec.families)}.",
     ]
-    return report.report_html(f"Customer segments: {saved.title}", sizes, profiles, figures, notes)
+    return outputs.report_html(f"Customer segments: {saved.title}", sizes, profiles, figures, notes)
 
 
 HEATMAP_FEATURES = (

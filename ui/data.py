@@ -7,8 +7,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from segmentation import io, sample_store, schema
 from segmentation.dataset import Dataset, SourceFile, load_dataset, suggest
+from segmentation.intake import Mapping, RawTable, Suggestion
+from segmentation.samples import write
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "sample_data"
@@ -25,7 +26,7 @@ def sample_sources(name: str) -> list[SourceFile]:
         path = SAMPLE_DIR / "online_retail_excerpt.csv.gz"
         return [SourceFile(path.name, path)]
     if not (STORE_DIR / "orders.csv.gz").exists():  # a fresh clone run without `make`
-        sample_store.write(STORE_DIR)
+        write(STORE_DIR)
     return [SourceFile(p.name, p) for p in (STORE_DIR / "orders.csv.gz", STORE_DIR / "customers.csv.gz")]
 
 
@@ -35,16 +36,16 @@ def load_sample(name: str) -> Dataset:
 
 
 @st.cache_resource(max_entries=8, show_spinner="Reading the file…")
-def suggest_cached(fingerprint: str, _source: SourceFile) -> tuple[io.RawTable, schema.Suggestion]:
+def suggest_cached(fingerprint: str, _source: SourceFile) -> tuple[RawTable, Suggestion]:
     return suggest(_source)
 
 
 @st.cache_resource(max_entries=4, show_spinner="Checking every row and building the customer table…")
-def load_cached(key: str, _sources: tuple[SourceFile, ...], _mappings: dict[str, schema.Mapping]) -> Dataset:
+def load_cached(key: str, _sources: tuple[SourceFile, ...], _mappings: dict[str, Mapping]) -> Dataset:
     return load_dataset(_sources, _mappings)
 
 
-def load_uploaded(sources: list[SourceFile], mappings: dict[str, schema.Mapping]) -> Dataset:
+def load_uploaded(sources: list[SourceFile], mappings: dict[str, Mapping]) -> Dataset:
     key = json.dumps(
         [[s.fingerprint for s in sources], {n: m.to_dict() for n, m in sorted(mappings.items())}],
         sort_keys=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from segmentation import recipe
+from segmentation.segmenters import default_criteria
 from ui import compute, data, state
 
 GO_TO = "go_to_page"
@@ -14,7 +15,7 @@ def run() -> None:
     """Button callback: load the sample store, segment it with the default recipe, open Profiles."""
     dataset = data.load_sample("store")
     state.set_dataset(dataset)
-    spec = recipe.default_criteria(dataset.table)
+    spec = default_criteria(dataset.table)
     X, encoder = compute.matrix(dataset.fingerprint, compute.spec_key(spec), dataset)
     rec = recipe.default_recipe(dataset, encoded=(encoder, X))
     state.set_criteria(rec.spec)

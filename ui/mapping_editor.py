@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from segmentation import schema
 from segmentation.catalog import CustomerTable
 from segmentation.dataset import FileReport, SourceFile
+from segmentation.intake import ROLE_BY_NAME, Mapping
 from ui import data
 
 KIND_LABELS = {
@@ -30,7 +30,7 @@ def with_sheet(source: SourceFile) -> SourceFile:
     return SourceFile(source.name, source.data, sheet)
 
 
-def confirm_roles(source: SourceFile) -> schema.Mapping:
+def confirm_roles(source: SourceFile) -> Mapping:
     """Show the suggested roles of one file as an editable table; return the confirmed mapping."""
     raw, suggestion = data.suggest_cached(source.fingerprint, source)
     mapping = suggestion.mapping
@@ -45,7 +45,7 @@ def confirm_roles(source: SourceFile) -> schema.Mapping:
             key=f"{key}_kind",
             horizontal=True,
         )
-        role_labels = {name: role.label for name, role in schema.ROLE_BY_NAME.items()}
+        role_labels = {name: role.label for name, role in ROLE_BY_NAME.items()}
         sample = raw.sample(5)
         editor = pd.DataFrame(
             {
@@ -120,5 +120,5 @@ def _format_words(raw) -> str:
 
 def preview(table: CustomerTable, rows: int = 200) -> pd.DataFrame:
     """The first customers with plain column labels (ids kept as the index)."""
-    labels = {f.name: f.label for f in table.catalog}
+    labels = table.labels()
     return table.frame.head(rows).rename(columns=labels).rename_axis("Customer id")

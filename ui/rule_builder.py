@@ -8,10 +8,9 @@ import re
 import pandas as pd
 import streamlit as st
 
-from segmentation import custom_rules
 from segmentation.catalog import CustomerTable
-from segmentation.criteria import usable_features
 from segmentation.dataset import Dataset
+from segmentation.segmenters import Condition, Rule, usable_features
 from ui import compute
 
 RULES = "custom_rules"
@@ -79,7 +78,7 @@ def _parse(text: str, op: str, numeric: bool):
     return float(text) if numeric and op not in ("==", "!=") else (float(text) if numeric else text)
 
 
-def edit(dataset: Dataset) -> list[custom_rules.Rule]:
+def edit(dataset: Dataset) -> list[Rule]:
     """Draw the builder; return the valid rules (and show sizes live as the user edits)."""
     table = dataset.table
     features = usable_features(table)
@@ -92,7 +91,7 @@ def edit(dataset: Dataset) -> list[custom_rules.Rule]:
     st.caption(
         "Each customer joins the first rule they match (top to bottom); everyone else forms the last segment."
     )
-    built: list[custom_rules.Rule] = []
+    built: list[Rule] = []
     errors: list[str] = []
     for i, draft in enumerate(list(drafts)):
         with st.container(border=True):
@@ -142,14 +141,12 @@ def edit(dataset: Dataset) -> list[custom_rules.Rule]:
             for row in edited.dropna(subset=["Fact", "Comparison"]).itertuples(index=False):
                 feature, op = by_label[row.Fact], op_by_label[row.Comparison]
                 try:
-                    conditions.append(
-                        custom_rules.Condition(feature, op, _parse(row.Value, op, feature in numeric))
-                    )
+                    conditions.append(Condition(feature, op, _parse(row.Value, op, feature in numeric)))
                 except ValueError as exc:
                     errors.append(f"{draft['name']}: {exc}")
             draft["conditions"] = [c.to_dict() for c in conditions]
             try:
-                built.append(custom_rules.Rule(draft["name"], tuple(conditions), draft["join"]))
+                built.append(Rule(draft["name"], tuple(conditions), draft["join"]))
             except ValueError as exc:
                 errors.append(str(exc))
     if st.button("Add a rule", key="rule_add", icon=":material/add:"):

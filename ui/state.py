@@ -7,9 +7,9 @@ from typing import Any
 
 import streamlit as st
 
-from segmentation.criteria import CriteriaSpec
 from segmentation.dataset import Dataset
 from segmentation.recipe import Recipe
+from segmentation.segmenters import CriteriaSpec
 from segmentation.segments import Segmentation
 
 DATASET = "dataset"

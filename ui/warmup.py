@@ -12,7 +12,7 @@ import threading
 
 import streamlit as st
 
-from segmentation import embedding
+from segmentation.explain import warm_up
 
 log = logging.getLogger("segmentation_studio")
 
@@ -24,7 +24,7 @@ def _warm() -> None:
         data.load_sample("store")
     except Exception:  # a missing sample must not break the app; the Data page reports it when asked
         log.exception("preloading the sample store failed")
-    embedding.warm_up(large=False)  # the common path only: the large-table path compiles when first needed
+    warm_up(large=False)  # the common path only: the large-table path compiles when first needed
 
 
 @st.cache_resource(show_spinner=False)

@@ -11,8 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from segmentation.dataset import SET_ASIDE_LIMIT, Dataset, FileReport
-from segmentation.export import to_csv_bytes
-from segmentation.io import DataError
+from segmentation.errors import DataError
+from segmentation.outputs import to_csv_bytes
 
 log = logging.getLogger("segmentation_studio")
 
@@ -165,13 +165,13 @@ KEY_FACTS = (
 def customer_rows(table, ids, limit: int = 500) -> pd.DataFrame:
     """A readable table of some customers: key facts with plain column labels."""
     cols = [c for c in KEY_FACTS if c in table.frame]
-    labels = {f.name: f.label for f in table.catalog}
+    labels = table.labels()
     return table.frame.loc[ids[:limit], cols].rename(columns=labels)
 
 
 def labels(table) -> dict[str, str]:
     """Plain labels of the customer table's columns."""
-    return {f.name: f.label for f in table.catalog}
+    return table.labels()
 
 
 def mix_line(profile) -> str:
@@ -190,7 +190,7 @@ def mix_line(profile) -> str:
 
 def selection_summary(table, seg, ids) -> str:
     """Who a map selection is, in two lines: its segment mix and what sets it apart."""
-    from segmentation.profiling import segment_traits
+    from segmentation.explain import segment_traits
 
     names = seg.named.reindex(ids).value_counts(normalize=True).head(3)
     mix = ", ".join(f"{name} {share:.0%}" for name, share in names.items() if share > 0)

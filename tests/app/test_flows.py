@@ -7,7 +7,8 @@ import io
 import pandas as pd
 from app_driver import click, goto, no_exception
 
-from segmentation import custom_rules, export
+from segmentation.outputs import campaign_list, to_csv_bytes
+from segmentation.segmenters import Rule, rule_sizes
 
 
 def upload(at, name: str, content: bytes):
@@ -54,12 +55,12 @@ def test_clustering_flow_reconciles_with_the_exported_rows(app):
     chosen = at.multiselect(key="export_segments").value
     columns = at.multiselect(key="export_columns").value
     table = at.session_state["dataset"].table
-    rows = export.campaign_list(table, seg, segments=chosen, columns=columns, holdout_share=0.1)
+    rows = campaign_list(table, seg, segments=chosen, columns=columns, holdout_share=0.1)
     sizes = seg.sizes()
     assert len(rows) == sizes[chosen].sum() and rows["customer_id"].is_unique
     for name, group in rows.groupby("segment", observed=True):
         assert abs((group["group"] == "holdout").sum() - 0.1 * sizes[name]) <= 1
-    parsed = pd.read_csv(io.BytesIO(export.to_csv_bytes(rows)), encoding="utf-8-sig", dtype=str)
+    parsed = pd.read_csv(io.BytesIO(to_csv_bytes(rows)), encoding="utf-8-sig", dtype=str)
     assert len(parsed) == len(rows)
 
 
@@ -68,9 +69,7 @@ def test_rule_builder_sizes_match_the_engine(app):
     at = goto(at, "segments")
     shown = next(df.value for df in at.dataframe if "Would match alone" in df.value.columns)
     drafts = at.session_state["custom_rules"]
-    engine = custom_rules.rule_sizes(
-        at.session_state["dataset"].table, [custom_rules.Rule.from_dict(d) for d in drafts]
-    )
+    engine = rule_sizes(at.session_state["dataset"].table, [Rule.from_dict(d) for d in drafts])
     assert shown["Customers"].tolist() == engine["customers"].tolist()
     at = click(at, "make_custom")
     seg = at.session_state["segmentations"]["Your rules"].segmentation

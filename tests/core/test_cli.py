@@ -51,7 +51,7 @@ def test_module_entry_point(shared_data: Path) -> None:
 
 
 def test_sample_calls_sample_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import segmentation.sample_store as store
+    from segmentation import samples as store
 
     calls: list[Path] = []
     monkeypatch.setattr(store, "write", lambda out: calls.append(Path(out)))

@@ -12,8 +12,8 @@ import pytest
 
 from segmentation import recipe
 from segmentation.dataset import SourceFile, load_dataset
-from segmentation.io import DataError
-from segmentation.ledger import REASON_LABELS
+from segmentation.errors import DataError
+from segmentation.intake import REASON_LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXCERPT = ROOT / "sample_data" / "online_retail_excerpt.csv.gz"

@@ -1,0 +1,336 @@
+"""Segment profiles in plain language: what sets each segment apart, a name, a description, actions.
+
+For every segment we compare its customers with all customers, feature by feature. Numeric features
+give the segment's average against the overall average (a ratio, and the difference measured in
+typical spreads so features on different scales compare fairly); categorical features give the values
+the segment has more of than everyone else. The strongest differences become the traits that name and
+describe the segment and pick the actions from a marketing playbook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from segmentation.catalog import CONTACT, CustomerTable, Feature
+from segmentation.explain.naming import PLAYBOOK, Trait, describe, name_segments, plays_for
+from segmentation.segments import Segmentation
+
+RULE_METHODS = frozenset(
+    {"rfm11", "rfm6", "lifecycle", "loyalty_tiers", "value_tiers", "nps", "satisfaction", "bands", "custom"}
+)
+
+
+@dataclass(frozen=True)
+class SegmentProfile:
+    """Everything a marketer needs to know about one segment."""
+
+    code: int
+    name: str
+    segment_name: str
+    size: int
+    share: float
+    revenue: float
+    revenue_share: float
+    traits: tuple[Trait, ...]
+    top_categories: tuple[tuple[str, float], ...]
+    channels: tuple[tuple[str, float], ...]
+    places: tuple[tuple[str, float], ...]
+    demographics: dict[str, str] = field(default_factory=dict)
+    description: str = ""
+    actions: tuple[str, ...] = ()
+    priority: int = 0
+    priority_why: str = ""
+
+
+_WEIGHTS = {"size": 0.35, "value": 0.45, "risk": 0.2}
+#: Exact opposites of another feature: comparing them again would only repeat a trait.
+_MIRRORS = frozenset({"repeat_propensity"})
+
+
+def _criteria(table: CustomerTable) -> list[Feature]:
+    """Features worth comparing: everything but contact details, free text and dates."""
+    return [
+        f
+        for f in table.catalog
+        if f.family != CONTACT
+        and f.kind in ("numeric", "boolean", "categorical", "tags")
+        and f.name in table.frame
+        and f.name not in _MIRRORS
+    ]
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "share":
+        return f"{value:.0%}"
+    if unit == "currency":
+        return f"{value:,.0f}"
+    digits = 0 if abs(value) >= 10 else 1
+    return f"{value:,.{digits}f}" + (f" {unit}" if unit else "")
+
+
+def _numeric_traits(frame: pd.DataFrame, mask: np.ndarray, feats: list[Feature]) -> list[Trait]:
+    traits = []
+    for f in feats:
+        col = frame[f.name].astype(float)
+        # Skewed columns are summarised by the median: a handful of huge customers would make the
+        # average describe nobody.
+        centre = pd.Series.median if f.skewed else pd.Series.mean
+        seg, overall = centre(col[mask]), centre(col)
+        # Money and counts have long tails: measure the difference on a log scale so a few very
+        # large customers do not hide how different a whole segment is.
+        scaled = np.sign(col) * np.log1p(col.abs()) if f.skewed else col
+        spread = scaled.std()
+        if not (np.isfinite(seg) and np.isfinite(overall)) or not spread > 0:
+            continue
+        effect = (scaled[mask].mean() - scaled.mean()) / spread
+        lift = seg / overall if overall != 0 else np.nan
+        direction: Literal["higher", "lower"] = "higher" if effect > 0 else "lower"
+        ratio = f"{lift:.1f}x the usual" if np.isfinite(lift) and lift > 0 else direction + " than average"
+        typical = "typically " if f.skewed else ""
+        text = f"{f.label}: {typical}{_fmt(seg, f.unit)} vs {_fmt(overall, f.unit)} overall ({ratio})"
+        median = float(col[mask].median())
+        traits.append(
+            Trait(
+                f.name,
+                f.label,
+                "numeric",
+                float(seg),
+                float(overall),
+                median,
+                float(lift),
+                direction,
+                float(effect),
+                text,
+            )
+        )
+    return traits
+
+
+def _value_shares(col: pd.Series, kind: str) -> pd.DataFrame:
+    """0/1 indicator frame of each value (tags: each tag) for a categorical or tags column."""
+    text = col.astype("string")
+    if kind == "tags":
+        return text.str.get_dummies(sep="|").astype(float)
+    return pd.get_dummies(text, dtype=float)
+
+
+def _categorical_traits(frame: pd.DataFrame, mask: np.ndarray, feats: list[Feature]) -> list[Trait]:
+    traits: list[Trait] = []
+    for f in feats:
+        dummies = _value_shares(frame[f.name], f.kind)
+        if dummies.empty:
+            continue
+        p_all: pd.Series = dummies.mean()
+        p_seg: pd.Series = dummies[mask].mean()
+        effect: pd.Series = (p_seg - p_all) / np.sqrt((p_all * (1 - p_all)).clip(lower=1e-9))
+        best: pd.Series = effect[(p_seg >= 0.1) & (p_seg > p_all)].sort_values(ascending=False)
+        for value in best.index[:2]:
+            lift = float(p_seg[value] / p_all[value])
+            text = f"{f.label} '{value}': {p_seg[value]:.0%} of the segment vs {p_all[value]:.0%} overall"
+            traits.append(Trait(f.name, f.label, "categorical", str(value), float(p_all[value]), float(p_seg[value]), lift, "more", float(effect[value]), text))  # fmt: skip
+    return traits
+
+
+def segment_traits(table: CustomerTable, mask: np.ndarray, top: int = 6) -> tuple[Trait, ...]:
+    """The ``top`` features on which the customers in ``mask`` differ most from everyone."""
+    feats = _criteria(table)
+    numeric = [f for f in feats if f.kind in ("numeric", "boolean")]
+    categorical = [f for f in feats if f.kind in ("categorical", "tags")]
+    traits = _numeric_traits(table.frame, mask, numeric) + _categorical_traits(table.frame, mask, categorical)
+    strong = [t for t in traits if abs(t.effect) >= 0.2]
+    return tuple(sorted(strong, key=lambda t: (-abs(t.effect), t.feature, str(t.value)))[:top])
+
+
+# ---------------------------------------------------------------- playbook and priority
+
+
+def _risk(table: CustomerTable, mask: np.ndarray, plays: tuple[str, ...]) -> float:
+    frame = table.frame
+    if "churn_probability" in frame and frame["churn_probability"].notna().any():
+        return float(np.nan_to_num(frame.loc[mask, "churn_probability"].mean()))
+    if "recency_days" in frame and frame["recency_days"].notna().any():
+        pct = frame["recency_days"].rank(pct=True)
+        return float(np.nan_to_num(pct[mask].mean()))
+    return 1.0 if "winback" in plays else 0.0
+
+
+def _priority(
+    size_share: float, value_share: float, risk: float, biggest: tuple[float, float]
+) -> tuple[int, str]:
+    parts = {
+        "size": size_share / max(biggest[0], 1e-9),
+        "value": max(value_share, 0) / max(biggest[1], 1e-9),
+        "risk": risk,
+    }
+    score = round(100 * sum(_WEIGHTS[k] * min(v, 1.0) for k, v in parts.items()))
+    why = f"{size_share:.0%} of your customers and {max(value_share, 0):.0%} of revenue"
+    why += "; many may be about to leave." if risk >= 0.5 else "."
+    return score, why[0].upper() + why[1:]
+
+
+# ---------------------------------------------------------------- composition
+
+
+def _mix(
+    frame: pd.DataFrame, mask: np.ndarray, table: CustomerTable, prefix: str, column: str
+) -> tuple[tuple[str, float], ...]:
+    """Top 3 values with their share in the segment: from spend-share columns, else a categorical column."""
+    shares = [c for c in frame.columns if c.startswith(prefix) and not c.endswith("other")]
+    if shares:
+        means = frame.loc[mask, shares].astype(float).mean().sort_values(ascending=False)
+        label = table.labels()
+        return tuple(
+            (label.get(str(c), str(c)).removeprefix("Share of spend on "), float(v))
+            for c, v in means.head(3).items()
+            if v > 0
+        )
+    if column in frame:
+        counts = frame.loc[mask, column].astype("string").value_counts(normalize=True)
+        return tuple((str(k), float(v)) for k, v in counts.head(3).items())
+    return ()
+
+
+def _demographics(frame: pd.DataFrame, mask: np.ndarray) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if "age" in frame and frame.loc[mask, "age"].notna().any():
+        ages = frame.loc[mask, "age"].astype(float)
+        band = pd.cut(
+            ages,
+            [0, 25, 35, 45, 55, 65, 200],
+            right=False,
+            labels=["under 25", "25-34", "35-44", "45-54", "55-64", "65+"],
+        )
+        out["age"] = f"median {ages.median():.0f} years, most often {band.value_counts().idxmax()}"
+    if "gender" in frame and frame.loc[mask, "gender"].notna().any():
+        mix = frame.loc[mask, "gender"].astype("string").value_counts(normalize=True).head(3)
+        out["gender"] = ", ".join(f"{v:.0%} {k}" for k, v in mix.items())
+    return out
+
+
+# ---------------------------------------------------------------- public API
+
+
+def profile_segments(
+    table: CustomerTable, segmentation: Segmentation, *, value: str = "monetary"
+) -> list[SegmentProfile]:
+    """One plain-language profile per segment, in segment order.
+
+    Parameters
+    ----------
+    table
+        The customer table the segmentation was made on (customers are matched by id).
+    segmentation
+        Any segmentation; rule segmentations (RFM grids, tiers, ...) keep their names and get
+        descriptions and actions keyed by name, others get names generated from their traits.
+    value
+        Column summed as revenue (missing: revenue is reported as 0).
+
+    Returns
+    -------
+    list of SegmentProfile, names unique and deterministic.
+    """
+    frame = table.frame.reindex(segmentation.labels.index)
+    table = CustomerTable(frame, table.catalog, table.reference_date, table.notes)
+    codes = segmentation.labels.to_numpy()
+    revenue_col = (
+        frame[value].astype(float).fillna(0) if value in frame else pd.Series(0.0, index=frame.index)
+    )
+    total_rev, n = float(revenue_col.sum()), max(len(frame), 1)
+    is_rule = segmentation.method in RULE_METHODS
+    masks = [codes == c for c in range(len(segmentation.names))]
+    traits = [segment_traits(table, m) if m.any() else () for m in masks]
+    keep_names = is_rule or segmentation.params.get("named", False)
+    names = list(segmentation.names) if keep_names else name_segments(frame, masks, traits)
+    shares = [m.sum() / n for m in masks]
+    revs = [float(revenue_col[m].sum()) for m in masks]
+    rev_shares = [r / total_rev if total_rev else 0.0 for r in revs]
+    biggest = (max(shares, default=1.0), max(max(rev_shares, default=0.0), 1e-9))
+    profiles = []
+    for code, mask in enumerate(masks):
+        plays = plays_for(names[code], traits[code], is_rule)
+        risk = _risk(table, mask, plays) if mask.any() else 0.0
+        score, why = _priority(shares[code], rev_shares[code], risk, biggest)
+        profiles.append(
+            SegmentProfile(
+                code=code,
+                name=names[code],
+                segment_name=segmentation.names[code],
+                size=int(mask.sum()),
+                share=float(shares[code]),
+                revenue=revs[code],
+                revenue_share=float(rev_shares[code]),
+                traits=traits[code],
+                top_categories=_mix(frame, mask, table, "share_cat_", "favourite_category"),
+                channels=_mix(frame, mask, table, "share_ch_", "preferred_channel"),
+                places=_mix(frame, mask, table, "\0", "region" if "region" in frame else "country"),
+                demographics=_demographics(frame, mask),
+                description=describe(
+                    int(mask.sum()), shares[code], rev_shares[code], names[code], traits[code], is_rule
+                ),
+                actions=tuple(PLAYBOOK[p] for p in plays),
+                priority=score,
+                priority_why=why,
+            )
+        )
+    return profiles
+
+
+def generated_names(table: CustomerTable, segmentation: Segmentation) -> list[str]:
+    """Unique, deterministic names for data-driven segments, from each segment's strongest traits."""
+    frame = table.frame.reindex(segmentation.labels.index)
+    table = CustomerTable(frame, table.catalog, table.reference_date, table.notes)
+    codes = segmentation.labels.to_numpy()
+    masks = [codes == c for c in range(len(segmentation.names))]
+    traits = [segment_traits(table, m) if m.any() else () for m in masks]
+    return name_segments(frame, masks, traits)
+
+
+def profiles_frame(profiles: list[SegmentProfile]) -> pd.DataFrame:
+    """One row per segment for tables and exports."""
+    rows = [
+        {
+            "segment": p.name,
+            "customers": p.size,
+            "share": p.share,
+            "revenue": p.revenue,
+            "revenue_share": p.revenue_share,
+            "priority": p.priority,
+            "why": p.priority_why,
+            "description": p.description,
+            "stands_out_for": "; ".join(t.text for t in p.traits[:3]),
+            "top_categories": ", ".join(k for k, _ in p.top_categories),
+            "channels": ", ".join(k for k, _ in p.channels),
+            "places": ", ".join(k for k, _ in p.places),
+            "actions": "; ".join(p.actions),
+        }
+        for p in profiles
+    ]
+    return pd.DataFrame(rows, columns=list(rows[0]) if rows else None)
+
+
+def heatmap_frame(
+    table: CustomerTable, segmentation: Segmentation, features: list[str] | None = None
+) -> pd.DataFrame:
+    """Long frame (segment x feature) of each segment's average as an index: 100 = the average customer.
+
+    Columns: ``segment``, ``feature``, ``label``, ``value`` (segment average), ``overall`` and ``index``
+    (segment / overall x 100; blank where the overall average is 0). Numeric features by default.
+    """
+    frame = table.frame.reindex(segmentation.labels.index)
+    names = features or [f.name for f in _criteria(table) if f.kind in ("numeric", "boolean")]
+    labels = table.labels()
+    values = frame[names].astype(float)
+    means = values.groupby(segmentation.named, observed=False).mean()
+    overall = values.mean()
+    index = means / overall.where(overall != 0) * 100
+    long = pd.DataFrame({"value": means.stack(future_stack=True)})
+    long["index"] = index.stack(future_stack=True)
+    long = long.reset_index(names=["segment", "feature"])
+    long["overall"] = long["feature"].map(overall)
+    long["label"] = long["feature"].map(lambda c: labels.get(c, c))
+    long["segment"] = long["segment"].astype(str)
+    return long[["segment", "feature", "label", "value", "overall", "index"]]

@@ -1,0 +1,84 @@
+"""Segmenters: from chosen criteria to segments, by rules (RFM, lifecycle, tiers, custom rules) or by
+clustering (with the scan that recommends the number of segments)."""
+
+from __future__ import annotations
+
+from segmentation.segmenters.clustering import (
+    METHOD_LABELS,
+    METHODS,
+    UNCLUSTERED,
+    SegmentClusterer,
+    cluster_segmentation,
+)
+from segmentation.segmenters.criteria import (
+    DEFAULT_FAMILIES,
+    CriteriaEncoder,
+    CriteriaSpec,
+    MixedEncoder,
+    available_criteria,
+    default_criteria,
+    needs_log,
+    usable_features,
+)
+from segmentation.segmenters.custom_rules import Condition, Rule, custom_segments, rule_sizes
+from segmentation.segmenters.kscan import PREFERRED_K, KScan, recommend, scan_k, silhouettes, stability_word
+from segmentation.segmenters.rules import (
+    AGE_EDGES,
+    LIFECYCLE_NAMES,
+    LOYALTY_NAMES,
+    NO_ORDERS,
+    RFM6_NAMES,
+    RFM11_NAMES,
+    RULE_SETS,
+    available_rule_sets,
+    bands,
+    lifecycle_stages,
+    loyalty_tiers,
+    nps_classes,
+    rfm_scores,
+    rfm_segments,
+    satisfaction_bands,
+    value_tiers,
+)
+
+__all__ = [
+    "AGE_EDGES",
+    "DEFAULT_FAMILIES",
+    "LIFECYCLE_NAMES",
+    "LOYALTY_NAMES",
+    "METHODS",
+    "METHOD_LABELS",
+    "NO_ORDERS",
+    "PREFERRED_K",
+    "RFM6_NAMES",
+    "RFM11_NAMES",
+    "RULE_SETS",
+    "UNCLUSTERED",
+    "Condition",
+    "CriteriaEncoder",
+    "CriteriaSpec",
+    "KScan",
+    "MixedEncoder",
+    "Rule",
+    "SegmentClusterer",
+    "available_criteria",
+    "available_rule_sets",
+    "bands",
+    "cluster_segmentation",
+    "custom_segments",
+    "default_criteria",
+    "lifecycle_stages",
+    "loyalty_tiers",
+    "needs_log",
+    "nps_classes",
+    "recommend",
+    "rfm_scores",
+    "rfm_segments",
+    "rule_sizes",
+    "satisfaction_bands",
+    "scan_k",
+    "silhouettes",
+    "stability_word",
+    "usable_features",
+    "value_tiers",
+]

@@ -1,0 +1,150 @@
+"""Segment profiles: sizes reconcile, names are unique, deterministic and describe planted segments."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from segmentation.catalog import CustomerTable, Feature
+from segmentation.explain import heatmap_frame, profile_segments, profiles_frame
+from segmentation.segmenters import rfm_segments
+from segmentation.segments import Segmentation
+
+CATALOG = (
+    Feature("recency_days", "behavioural", "Days since last purchase", unit="days"),
+    Feature("frequency", "behavioural", "Number of orders", unit="orders", skewed=True),
+    Feature("tenure_days", "behavioural", "Days as a customer", unit="days"),
+    Feature("monetary", "value", "Total spend", unit="currency", skewed=True),
+    Feature("avg_order_value", "value", "Average order value", unit="currency", skewed=True),
+    Feature("age", "demographic", "Age", unit="years"),
+    Feature("gender", "demographic", "Gender", "categorical"),
+    Feature("country", "geographic", "Country", "categorical"),
+    Feature("preferred_channel", "channel", "Favourite channel", "categorical"),
+    Feature("share_cat_toys", "product_usage", "Share of spend: Toys", unit="share"),
+    Feature("share_cat_home", "product_usage", "Share of spend: Home", unit="share"),
+    Feature("interests", "psychographic", "Interests", "tags"),
+    Feature("email", "contact", "E-mail", "text"),
+)
+
+
+def planted(seed: int = 0) -> tuple[CustomerTable, np.ndarray]:
+    """Three planted groups: young app bargain hunters, loyal big spenders, lapsed store shoppers."""
+    rng = np.random.default_rng(seed)
+    sizes = (300, 150, 250)
+    group = np.repeat(np.arange(3), sizes)
+    n = len(group)
+    pick = lambda values: np.array(values)[group]  # noqa: E731
+    freq = rng.poisson(pick([3, 15, 2])) + 1.0
+    aov = rng.gamma(5, pick([6, 40, 25]))
+    toys = np.clip(rng.normal(pick([0.7, 0.3, 0.4]), 0.1), 0, 1)
+    frame = pd.DataFrame(
+        {
+            "recency_days": rng.gamma(2, pick([15, 8, 150])),
+            "frequency": freq,
+            "tenure_days": rng.uniform(200, 700, n),
+            "monetary": freq * aov,
+            "avg_order_value": aov,
+            "age": rng.normal(pick([22, 45, 50]), 3),
+            "gender": rng.choice(["female", "male"], n),
+            "country": np.where(rng.random(n) < 0.8, pick(["France", "Germany", "Spain"]), "Italy"),
+            "preferred_channel": np.where(rng.random(n) < 0.85, pick(["App", "Web", "Store"]), "Web"),
+            "share_cat_toys": toys,
+            "share_cat_home": 1 - toys,
+            "interests": rng.choice(["gaming|music", "cooking", "travel|cooking"], n),
+            "email": [f"x{i}@example.com" for i in range(n)],
+        },
+        index=pd.Index([f"c{i:04d}" for i in range(n)], name="customer_id"),
+    )
+    return CustomerTable(frame, CATALOG), group
+
+
+def clusters(labels: np.ndarray, table: CustomerTable) -> Segmentation:
+    series = pd.Series(labels, index=table.frame.index)
+    return Segmentation(series, tuple(f"Segment {i + 1}" for i in range(labels.max() + 1)), "kmeans")
+
+
+@pytest.fixture(scope="module")
+def data() -> tuple[CustomerTable, np.ndarray]:
+    return planted()
+
+
+def test_sizes_shares_and_revenue_reconcile(data: tuple[CustomerTable, np.ndarray]) -> None:
+    table, group = data
+    profiles = profile_segments(table, clusters(group, table))
+    assert [p.code for p in profiles] == [0, 1, 2]
+    assert sum(p.size for p in profiles) == len(table.frame)
+    assert sum(p.share for p in profiles) == pytest.approx(1)
+    assert sum(p.revenue_share for p in profiles) == pytest.approx(1)
+    assert sum(p.revenue for p in profiles) == pytest.approx(table.frame["monetary"].sum())
+    assert all(0 <= p.priority <= 100 and p.priority_why for p in profiles)
+
+
+def test_planted_segments_get_telling_names(data: tuple[CustomerTable, np.ndarray]) -> None:
+    table, group = data
+    young, loyal, lapsed = profile_segments(table, clusters(group, table))
+    assert any(w in young.name.casefold() for w in ("young", "mobile", "bargain")), young.name
+    assert any(w in loyal.name.casefold() for w in ("loyal", "spender")), loyal.name
+    assert "lapsed" in lapsed.name.casefold(), lapsed.name
+    assert any("Win-back" in a for a in lapsed.actions)
+    assert any("App push" in a for a in young.actions)
+    assert young.channels[0][0] == "App" and young.top_categories[0][0] == "Share of spend: Toys"
+    assert young.places[0][0] == "France" and "age" in young.demographics and "gender" in young.demographics
+    assert young.traits and all(t.feature != "email" for p in (young, loyal) for t in p.traits)
+    age = next(t for t in young.traits if t.feature == "age")
+    assert age.direction == "lower" and age.lift < 1 and age.effect < 0
+
+
+def test_names_unique_and_deterministic(data: tuple[CustomerTable, np.ndarray]) -> None:
+    table, group = data
+    # Split every planted group in two alike halves: generated names would collide.
+    split = group * 2 + (np.arange(len(group)) % 2)
+    first = [p.name for p in profile_segments(table, clusters(split, table))]
+    second = [p.name for p in profile_segments(table, clusters(split, table))]
+    assert first == second
+    assert len(set(first)) == len(first) == 6
+
+
+def test_rule_segments_keep_names_and_get_playbook(data: tuple[CustomerTable, np.ndarray]) -> None:
+    table, _ = data
+    seg = rfm_segments(table)
+    profiles = profile_segments(table, seg)
+    assert [p.name for p in profiles] == list(seg.names)
+    champions = profiles[0]
+    assert "recently" in champions.description and any("VIP" in a for a in champions.actions)
+    assert sum(p.size for p in profiles) == len(table.frame)
+    empty = [p for p in profiles if p.size == 0]
+    assert all(p.revenue == 0 and p.traits == () for p in empty)
+
+
+def test_plain_words_only(data: tuple[CustomerTable, np.ndarray]) -> None:
+    table, group = data
+    frame = profiles_frame(profile_segments(table, clusters(group, table)))
+    assert len(frame) == 3 and frame["customers"].sum() == len(table.frame)
+    text = " ".join(frame.astype(str).to_numpy().ravel()).casefold()
+    for jargon in ("z-score", "centroid", "std", "nan", "cluster"):
+        assert jargon not in text
+
+
+def test_heatmap_frame(data: tuple[CustomerTable, np.ndarray]) -> None:
+    table, group = data
+    heat = heatmap_frame(table, clusters(group, table))
+    assert set(heat.columns) == {"segment", "feature", "label", "value", "overall", "index"}
+    numeric = [f.name for f in CATALOG if f.kind == "numeric"]
+    assert len(heat) == 3 * len(numeric)
+    age = heat[heat["feature"] == "age"].set_index("segment")["index"]
+    assert age["Segment 1"] < 100 < age["Segment 3"]
+    # Segment sizes weight the averages back to the overall average.
+    sizes = np.bincount(group)
+    rec = heat[heat["feature"] == "recency_days"]
+    assert np.average(rec["value"], weights=sizes) == pytest.approx(rec["overall"].iloc[0])
+
+
+def test_all_equal_segment_does_not_crash() -> None:
+    frame = pd.DataFrame(
+        {"monetary": [10.0] * 6}, index=pd.Index([f"c{i}" for i in range(6)], name="customer_id")
+    )
+    table = CustomerTable(frame, (Feature("monetary", "value", "Total spend", unit="currency"),))
+    profiles = profile_segments(table, clusters(np.array([0, 0, 0, 1, 1, 1]), table))
+    assert len({p.name for p in profiles}) == 2
+    assert "average customer" in profiles[0].description

@@ -1,0 +1,95 @@
+"""The HTML report is self-contained: every segment named (escaped), charts as SVG, no external URLs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from segmentation.outputs import chart_svg, priority_chart, report_html, segment_sizes, sizes_chart
+from segmentation.segments import Segmentation
+
+NAMES = ("Champions", 'Loyal & "true"', "<script>alert(1)</script>", "新客户")
+
+
+@pytest.fixture(scope="module")
+def parts() -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(0)
+    ids = [f"C{i}" for i in range(200)]
+    seg = Segmentation(pd.Series(rng.integers(0, 4, 200), index=ids), NAMES, "test")
+    sizes = segment_sizes(seg, pd.Series(rng.gamma(2.0, 40.0, 200), index=ids))
+    profiles = pd.DataFrame(
+        {
+            "name": list(NAMES),
+            "size": sizes["customers"],
+            "share": sizes["share"],
+            "revenue": sizes["revenue"],
+            "revenue_share": sizes["revenue_share"],
+            "description": ["Buy often <b>and</b> spend a lot"] * 4,
+            "actions": [["Reward them", "Ask for a review"]] * 4,
+            "traits": ["Orders: 2x average\nRevenue: 1.8x average"] * 4,
+            "priority": ["High", "Medium", "Low", "High"],
+        }
+    )
+    return sizes, profiles
+
+
+@pytest.mark.slow
+def test_report_names_every_segment_escaped_and_renders_svg(parts: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    sizes, profiles = parts
+    charts = {"Segment sizes": sizes_chart(sizes), "Where to focus": priority_chart(profiles)}
+    page = report_html("Spring <review>", sizes, profiles, charts, ["Seed 0", "k chosen by silhouette"])
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.count("<svg") == 2
+    assert "<script" not in page  # the hostile name is escaped everywhere, SVG text included
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Loyal &amp; &quot;true&quot;" in page and "新客户" in page and "Champions" in page
+    assert "Spring &lt;review&gt;" in page
+    assert "Reward them" in page and "Priority: High" in page
+    assert "http" not in page.lower()
+    assert not re.search(r"(src|href)\s*=", page)
+
+
+def test_report_without_profiles_or_charts(parts: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    sizes, _ = parts
+    page = report_html("Plain", sizes, None, None, "One note")
+    for name in ("Champions", "新客户"):
+        assert name in page
+    assert "<svg" not in page and "One note" in page
+
+
+def test_report_accepts_profile_objects(parts: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    @dataclass
+    class SegmentProfile:
+        code: int
+        name: str
+        size: int
+        share: float
+        revenue: float
+        revenue_share: float
+        traits: list[str]
+        description: str
+        actions: list[str]
+        priority: str
+
+    sizes, _ = parts
+    profs = [
+        SegmentProfile(i, n, 10, 0.25, 100.0, 0.25, ["Trait"], "Desc", ["Act now"], "High")
+        for i, n in enumerate(NAMES)
+    ]
+    page = report_html("Objects", sizes, profs, {}, ())
+    assert page.count('class="segment"') == len(NAMES) and "Act now" in page
+
+
+def test_broken_chart_does_not_break_report(parts: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    sizes, _ = parts
+    page = report_html("Broken", sizes, None, {"Oops": {"mark": "nonsense"}}, ())
+    assert "could not be drawn" in page
+
+
+def test_chart_svg_has_no_namespace_urls(parts: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    svg = chart_svg(sizes_chart(parts[0]))
+    assert svg.lstrip().startswith("<svg") and "http" not in svg
