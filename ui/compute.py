@@ -135,35 +135,45 @@ def map_points(
     return points
 
 
+@st.cache_resource(max_entries=4, show_spinner="Reading phone numbers and e-mail addresses…")
+def _contacts(fingerprint: str, country: str, _dataset: Dataset) -> outputs.ContactDetails:
+    return outputs.contact_details(_dataset.table.frame, country or None)
+
+
 @st.cache_resource(max_entries=16, show_spinner="Preparing the list…")
-def _campaign_list(
+def _audience(
     fingerprint: str, key: str, params: str, _dataset: Dataset, _seg: Segmentation
-) -> pd.DataFrame:
-    segments, columns, holdout = json.loads(params)
-    rows = outputs.campaign_list(
-        _dataset.table, _seg, segments=segments, columns=columns, holdout_share=holdout
+) -> outputs.Audience:
+    p = json.loads(params)
+    return outputs.build_audience(
+        _dataset.table,
+        _seg,
+        segments=p["segments"],
+        columns=p["columns"],
+        reach=p["reach"],
+        consent_only=p["consent"],
+        holdout_share=p["holdout"],
+        seed=p["seed"],
+        contacts=_contacts(fingerprint, p["country"], _dataset),
     )
-    rows.attrs["key"] = f"{key}:{params}"  # what the list was made from, for caches built on it
-    return rows
 
 
-def campaign_list(
-    dataset: Dataset, seg: Segmentation, segments: tuple, columns: tuple, holdout: float
-) -> pd.DataFrame:
-    params = json.dumps([list(segments), list(columns), holdout])
-    return _campaign_list(dataset.fingerprint, seg_key(seg), params, dataset, seg)
+def audience(dataset: Dataset, seg: Segmentation, **params: Any) -> outputs.Audience:
+    """``params``: segments, columns, reach, consent, holdout, seed, country (see build_audience)."""
+    return _audience(dataset.fingerprint, seg_key(seg), json.dumps(params, sort_keys=True), dataset, seg)
 
 
 @st.cache_resource(max_entries=16, show_spinner="Preparing the platform file…")
-def _platform_file(fingerprint: str, key: str, params: str, _rows: pd.DataFrame):
-    platform, country, consent = json.loads(params)
-    return outputs.platform_file(_rows, platform, default_country=country, consent_only=consent)
+def _platform_file(fingerprint: str, key: str, params: str, platform: str, _audience: outputs.Audience):
+    return outputs.platform_file(_audience, platform)
 
 
-def platform_file(dataset: Dataset, rows: pd.DataFrame, platform: str, country: str, consent: bool):
-    """``rows`` from :func:`campaign_list`: its key includes the holdout, which platform files leave out."""
-    return _platform_file(
-        dataset.fingerprint, rows.attrs["key"], json.dumps([platform, country, consent]), rows
+def platform_file(dataset: Dataset, seg: Segmentation, platform: str, **params: Any):
+    """The platform's file from an audience built for the platform's own reach."""
+    params = {**params, "reach": outputs.PLATFORM_REACH[platform]}
+    built = audience(dataset, seg, **params)
+    return built, _platform_file(
+        dataset.fingerprint, seg_key(seg), json.dumps(params, sort_keys=True), platform, built
     )
 
 

@@ -88,6 +88,11 @@ def country_code(value: object) -> str | None:
     return _country(text) if text else None
 
 
+def country_names() -> dict[str, str]:
+    """ISO-2 code to English name of every country, sorted by code (for pickers)."""
+    return {str(c.alpha_2): str(c.name) for c in sorted(pycountry.countries, key=lambda c: c.alpha_2)}
+
+
 def normalise_email(value: object) -> str | None:
     """Trimmed, lower-case e-mail address, or None when the value is not an address."""
     text = _text(value).lower()
@@ -214,7 +219,7 @@ def contact_details(frame: pd.DataFrame, default_country: str | None = None) -> 
     out = pd.DataFrame(
         {
             "email": email.fillna("").to_numpy(),
-            "email_key": email.map(lambda e: google_email(e) if e else "").to_numpy(),
+            "email_key": email.map(lambda e: google_email(e) if isinstance(e, str) else "").to_numpy(),
             "phone": [p or "" for p, _ in parsed],
             "phone_problem": [why or "" for _, why in parsed],
             "country": country.fillna("").to_numpy(),
@@ -233,6 +238,7 @@ __all__ = [
     "ContactDetails",
     "contact_details",
     "country_code",
+    "country_names",
     "google_email",
     "normalise_email",
     "parse_phone",

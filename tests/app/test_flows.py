@@ -7,7 +7,7 @@ import io
 import pandas as pd
 from app_driver import click, goto, no_exception
 
-from segmentation.outputs import campaign_list, to_csv_bytes
+from segmentation.outputs import build_audience, to_csv_bytes
 from segmentation.segmenters import Rule, rule_sizes
 
 
@@ -55,13 +55,36 @@ def test_clustering_flow_reconciles_with_the_exported_rows(app):
     chosen = at.multiselect(key="export_segments").value
     columns = at.multiselect(key="export_columns").value
     table = at.session_state["dataset"].table
-    rows = campaign_list(table, seg, segments=chosen, columns=columns, holdout_share=0.1)
-    sizes = seg.sizes()
-    assert len(rows) == sizes[chosen].sum() and rows["customer_id"].is_unique
-    for name, group in rows.groupby("segment", observed=True):
-        assert abs((group["group"] == "holdout").sum() - 0.1 * sizes[name]) <= 1
-    parsed = pd.read_csv(io.BytesIO(to_csv_bytes(rows)), encoding="utf-8-sig", dtype=str)
-    assert len(parsed) == len(rows)
+    audience = build_audience(
+        table,
+        seg,
+        segments=chosen,
+        columns=columns,
+        consent_only=True,
+        holdout_share=0.1,
+        default_country="GB",
+    )
+    rows = audience.rows
+    assert rows["customer_id"].is_unique
+    assert len(rows) + sum(audience.left_out.values()) == seg.sizes()[chosen].sum()
+    for _, group in rows.groupby("segment", observed=True):
+        assert abs((group["group"] == "holdout").sum() - 0.1 * len(group)) <= 0.5
+    shown = " ".join(c.value for c in at.caption)
+    assert f"{len(audience.send()):,} customers in the send list" in shown
+    assert f"{len(rows) - len(audience.send()):,} in the holdout" in shown
+    notes = " ".join(m.value for m in at.markdown)
+    assert "no consent answer: treated as no consent" in notes
+    parsed = pd.read_csv(io.BytesIO(to_csv_bytes(audience.send())), encoding="utf-8-sig", dtype=str)
+    assert len(parsed) == len(audience.send())
+    # another seed, another holdout
+    at.number_input(key="export_seed").set_value(7)
+    at = no_exception(at.run())
+    other = build_audience(
+        table, seg, segments=chosen, columns=columns, consent_only=True, holdout_share=0.1, seed=7,
+        default_country="GB",
+    )  # fmt: skip
+    assert set(other.held_out()["customer_id"]) != set(audience.held_out()["customer_id"])
+    assert f"{len(rows) - len(other.send()):,} in the holdout" in " ".join(c.value for c in at.caption)
 
 
 def test_rule_builder_sizes_match_the_engine(app):
