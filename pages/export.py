@@ -92,7 +92,7 @@ with lists:
     reach = st.selectbox(
         "Who goes into the lists",
         list(REACH_WORDS),
-        format_func=lambda r: "Every customer" if r == "any" else f"Customers with {REACH_WORDS[r]}",
+        format_func=lambda r: "Every customer" if r == "any" else f"Customers with a usable {REACH_WORDS[r]}",
         key="export_reach",
     )
     with widgets.friendly_errors("Preparing the list"):

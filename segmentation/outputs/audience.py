@@ -32,10 +32,10 @@ from segmentation.segments import Segmentation
 
 Reach = Literal["any", "email", "phone", "email_or_phone"]
 REACH_WORDS: dict[str, str] = {
-    "any": "every customer, with or without contact details",
-    "email": "an e-mail address",
-    "phone": "a phone number",
-    "email_or_phone": "an e-mail address or a phone number",
+    "any": "contact details (not needed)",
+    "email": "e-mail address",
+    "phone": "phone number",
+    "email_or_phone": "e-mail address or phone number",
 }
 TARGET, HOLDOUT = "target", "holdout"
 
@@ -112,7 +112,7 @@ class Audience:
                 "customer listed before them and were left out (each address is imported once)."
             )
         for problem, n in self.phone_problems.items():
-            out.append(f"{n:,} phone numbers {PHONE_PROBLEMS[problem]}: they were left out, never guessed.")
+            out.append(f"Phone numbers left out, never guessed: {n:,} {PHONE_PROBLEMS[problem]}.")
         if self.unknown_countries:
             named = ", ".join(f"'{c}' ({n:,})" for c, n in list(self.unknown_countries.items())[:5])
             out.append(f"Countries we do not recognise: {named}.")

@@ -117,9 +117,9 @@ def google_email(email: str) -> str:
 
 #: Why a phone number was left out.
 PHONE_PROBLEMS: dict[str, str] = {
-    "invalid": "is not a valid number for its country",
-    "unknown_country": "is written without a country code and the customer's country is not one we know",
-    "no_country": "is written without a country code and the customer has no country",
+    "invalid": "not a valid number for the customer's country",
+    "unknown_country": "written without a country code, and the customer's country is not one we know",
+    "no_country": "written without a country code, and the customer has no country",
 }
 
 
