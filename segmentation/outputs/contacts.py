@@ -123,7 +123,6 @@ PHONE_PROBLEMS: dict[str, str] = {
 }
 
 
-@lru_cache(maxsize=200_000)
 def _phone(text: str, region: str | None) -> tuple[str | None, str | None]:
     digits = re.sub(r"\D", "", text)
     international = text.startswith("+")
@@ -215,7 +214,13 @@ def contact_details(frame: pd.DataFrame, default_country: str | None = None) -> 
         for raw, code in zip(raw_country, country, strict=True)
     ]  # blank: the default country; not recognised: unknown, never the default
     email = col("email").map(normalise_email)
-    parsed = [parse_phone(v, r) for v, r in zip(col("phone"), region, strict=True)]
+    seen: dict[tuple[object, str | None], tuple[str | None, str | None]] = {}  # repeated numbers parse once
+    parsed = []
+    for value, where in zip(col("phone"), region, strict=True):
+        key = (value if isinstance(value, str) else repr(value), where)
+        if key not in seen:
+            seen[key] = parse_phone(value, where)
+        parsed.append(seen[key])
     out = pd.DataFrame(
         {
             "email": email.fillna("").to_numpy(),
