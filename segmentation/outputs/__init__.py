@@ -26,7 +26,7 @@ from segmentation.outputs.export import (
     to_xlsx_bytes,
     zip_by_segment,
 )
-from segmentation.outputs.report import chart_svg, report_html
+from segmentation.outputs.report import chart_svg, report_html, segmentation_report
 
 __all__ = [
     "CALLING_CODES",
@@ -49,6 +49,7 @@ __all__ = [
     "priority_chart",
     "report_html",
     "segment_sizes",
+    "segmentation_report",
     "sizes_chart",
     "to_csv_bytes",
     "to_xlsx_bytes",
