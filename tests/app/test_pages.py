@@ -6,13 +6,37 @@ import pytest
 from app_driver import click, goto
 
 PAGES = ["data", "criteria", "segments", "map", "profiles", "export", "help"]
+NEEDS_DATA = ["criteria", "segments", "map", "profiles", "export"]
+NEEDS_SEGMENTS = ["map", "profiles", "export"]
+LOAD_DATA = "Load your customer data first: upload a file or pick the sample store on the Data page."
+MAKE_SEGMENTS = "Create a segmentation first on the Segments page (or click ▶ One-click demo in the sidebar)."
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_without_data(app, page):
+def links(at) -> list[tuple[str, str]]:
+    """The page links the main area shows: (label, target page's URL path)."""
+    return [(link.proto.label, link.proto.page) for link in at.main.get("page_link")]
+
+
+@pytest.mark.parametrize("page", NEEDS_DATA)
+def test_a_page_without_data_says_to_load_it_and_links_to_the_data_page(app, page):
     at = goto(app, page)
-    if page not in ("data", "help"):
-        assert any("Data" in str(link.proto) for link in at.get("page_link")) or at.info, page
+    assert [i.value for i in at.info] == [LOAD_DATA]
+    assert links(at) == [("Go to Data", "data")]
+    assert not at.title  # stopped before drawing anything of its own
+
+
+@pytest.mark.parametrize(("page", "title"), [("data", "Your customer data"), ("help", "Help & glossary")])
+def test_the_data_and_help_pages_need_nothing_loaded(app, page, title):
+    at = goto(app, page)
+    assert [t.value for t in at.title] == [title]
+    assert LOAD_DATA not in [i.value for i in at.info]
+
+
+@pytest.mark.parametrize("page", NEEDS_SEGMENTS)
+def test_a_page_without_segments_says_to_make_them_and_links_to_the_segments_page(app, page):
+    at = goto(click(app, "load_sample"), page)
+    assert [i.value for i in at.info] == [MAKE_SEGMENTS]
+    assert links(at) == [("Go to Segments", "segments")]
 
 
 def test_data_page_loads_the_sample_and_shows_the_ledger(app):
