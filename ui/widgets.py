@@ -41,6 +41,15 @@ def lead(text: str) -> None:
     st.markdown(f'<p class="seg-lead">{body}</p>', unsafe_allow_html=True)
 
 
+def menu(sections: dict[str, list]) -> None:
+    """The app's menu in the sidebar: each section's title, then a link per page (the current one highlighted)."""
+    with st.sidebar:
+        for title, pages in sections.items():
+            st.caption(title)
+            for page in pages:
+                st.page_link(page)
+
+
 def sidebar_status(slot, dataset: Dataset | None) -> None:
     from ui import demo, state  # local: demo imports compute, which imports state
 
