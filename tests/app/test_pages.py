@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+
 import pytest
-from app_driver import click, goto
+from app_driver import ROOT, click, goto
 
 PAGES = ["data", "criteria", "segments", "map", "profiles", "export", "help"]
 NEEDS_DATA = ["criteria", "segments", "map", "profiles", "export"]
@@ -60,3 +62,38 @@ def test_a_few_rows_set_aside_never_read_as_zero_percent():
     from ui.widgets import _share
 
     assert [_share(1, 20_000), _share(314, 20_000), _share(6_653, 20_000)] == ["<0.1%", "1.6%", "33.3%"]
+
+
+WIDGETS = {
+    "button", "download_button", "checkbox", "toggle", "radio", "selectbox", "multiselect", "slider",
+    "select_slider", "text_input", "number_input", "text_area", "date_input", "time_input", "file_uploader",
+    "camera_input", "color_picker", "data_editor", "form_submit_button", "pills", "segmented_control",
+    "feedback", "chat_input",
+}  # fmt: skip
+APP_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+
+
+def _calls(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)]
+
+
+@pytest.mark.parametrize("path", APP_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_widget_has_an_explicit_key(path):
+    missing = [
+        f"{c.func.attr} (line {c.lineno})"
+        for c in _calls(path)
+        if c.func.attr in WIDGETS and not any(k.arg == "key" for k in c.keywords)
+    ]
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)
+def test_pages_leave_the_wrangling_to_the_core(path):
+    imported = {
+        alias.name.split(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])
+    }
+    assert not imported & {"pandas", "numpy"}, imported
