@@ -25,13 +25,8 @@ from segmentation.explain import (
     profile_segments,
     profiles_frame,
 )
-from segmentation.outputs.charts import (
-    SEGMENT_PALETTE,
-    heatmap_chart,
-    priority_chart,
-    segment_sizes,
-    sizes_chart,
-)
+from segmentation.outputs.chart_theme import SEGMENT_PALETTE
+from segmentation.outputs.segment_charts import heatmap_chart, priority_chart, segment_sizes, sizes_chart
 from segmentation.segments import Segmentation
 
 __all__ = ["chart_svg", "report_html", "segmentation_report"]
@@ -192,7 +187,7 @@ def report_html(
         Page heading (escaped).
     sizes_df : pandas.DataFrame
         ``segment``, ``customers`` and optionally ``share`` and ``revenue_share`` (0..1), in segment
-        order (see :func:`segmentation.outputs.charts.segment_sizes`).
+        order (see :func:`segmentation.outputs.segment_charts.segment_sizes`).
     profiles_df : DataFrame or list of SegmentProfile, optional
         Per-segment ``name`` (or ``segment``), ``size``, ``share``, ``revenue_share``, ``description``,
         ``traits``, ``actions`` (list or newline/semicolon-separated text) and ``priority``; the
