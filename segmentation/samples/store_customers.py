@@ -7,6 +7,7 @@ generator passed in, in a fixed order, so the same seed gives the same export.
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -197,7 +198,7 @@ def _interests(group: np.ndarray, names: tuple[str, ...], rng: np.random.Generat
 
 def _loyalty_and_feedback(
     prof: list[tuple], first_order: pd.Series, spend: pd.Series, rng: np.random.Generator
-) -> dict[str, np.ndarray]:
+) -> dict[str, Any]:
     """Signup date, loyalty membership and points, survey answers, a review and marketing consent."""
     n = len(prof)
     ordered = first_order.notna().to_numpy()
