@@ -7,7 +7,7 @@ import io
 import pandas as pd
 from app_driver import click, goto, no_exception
 
-from segmentation.outputs import build_audience, to_csv_bytes
+from segmentation.outputs import build_audience
 from segmentation.segmenters import Rule, rule_sizes
 
 
@@ -36,7 +36,7 @@ def test_a_bad_upload_shows_a_message_not_a_traceback(app):
     assert "dataset" not in at.session_state
 
 
-def test_clustering_flow_reconciles_with_the_exported_rows(app):
+def test_clustering_flow_reconciles_with_the_exported_rows(app, downloads):
     at = click(app, "load_sample")
     at = goto(at, "criteria")
     at = goto(at, "segments")
@@ -64,27 +64,33 @@ def test_clustering_flow_reconciles_with_the_exported_rows(app):
         holdout_share=0.1,
         default_country="GB",
     )
-    rows = audience.rows
-    assert rows["customer_id"].is_unique
-    assert len(rows) + sum(audience.left_out.values()) == seg.sizes()[chosen].sum()
-    for _, group in rows.groupby("segment", observed=True):
+    # What the page hands over: the bytes of its send-list and groups downloads.
+    sent = pd.read_csv(
+        io.BytesIO(downloads.bytes_of(at, "dl_csv")), encoding="utf-8-sig", dtype={"customer_id": str}
+    )
+    groups = pd.read_csv(
+        io.BytesIO(downloads.bytes_of(at, "dl_groups")), encoding="utf-8-sig", dtype={"customer_id": str}
+    )
+    assert sent["customer_id"].is_unique
+    assert set(sent["customer_id"]) == set(audience.send()["customer_id"])
+    held = set(groups.loc[groups["group"] == "holdout", "customer_id"])
+    assert held == set(audience.held_out()["customer_id"]) and held.isdisjoint(sent["customer_id"])
+    members = seg.named[seg.named.isin(chosen)]
+    by_id = sent.set_index("customer_id")["segment"]
+    assert (by_id == members.reindex(by_id.index).astype(str)).all()  # each in its own segment
+    assert len(groups) + sum(audience.left_out.values()) == seg.sizes()[chosen].sum()
+    for _, group in groups.groupby("segment"):
         assert abs((group["group"] == "holdout").sum() - 0.1 * len(group)) <= 0.5
     shown = " ".join(c.value for c in at.caption)
-    assert f"{len(audience.send()):,} customers in the send list" in shown
-    assert f"{len(rows) - len(audience.send()):,} in the holdout" in shown
-    notes = " ".join(m.value for m in at.markdown)
-    assert "no consent answer: treated as no consent" in notes
-    parsed = pd.read_csv(io.BytesIO(to_csv_bytes(audience.send())), encoding="utf-8-sig", dtype=str)
-    assert len(parsed) == len(audience.send())
+    assert f"{len(sent):,} customers in the send list" in shown and f"{len(held):,} in the holdout" in shown
+    assert "no consent answer: treated as no consent" in " ".join(m.value for m in at.markdown)
     # another seed, another holdout
     at.number_input(key="export_seed").set_value(7)
     at = no_exception(at.run())
-    other = build_audience(
-        table, seg, segments=chosen, columns=columns, consent_only=True, holdout_share=0.1, seed=7,
-        default_country="GB",
-    )  # fmt: skip
-    assert set(other.held_out()["customer_id"]) != set(audience.held_out()["customer_id"])
-    assert f"{len(rows) - len(other.send()):,} in the holdout" in " ".join(c.value for c in at.caption)
+    again = pd.read_csv(
+        io.BytesIO(downloads.bytes_of(at, "dl_groups")), encoding="utf-8-sig", dtype={"customer_id": str}
+    )
+    assert set(again.loc[again["group"] == "holdout", "customer_id"]) != held
 
 
 def test_rule_builder_sizes_match_the_engine(app):
