@@ -20,6 +20,8 @@ EVENT_TYPES = ("view", "cart", "favourite", "purchase", "review", "rating", "oth
 EVENT_REQUIRED = ("customer_id", "timestamp", "event_type")
 #: Browsing counts: no event recorded means none happened, so customers absent from the log get 0.
 EVENT_COUNTS = ("views", "cart_adds", "favourites", "browsing_purchases", "reviews")
+#: Counts left out when the log records no event of their kind, with the words for the note.
+_KINDS = {"views": "views", "cart_adds": "cart additions", "favourites": "favourites", "reviews": "reviews"}
 
 __all__ = ["EVENT_COUNTS", "EVENT_REQUIRED", "EVENT_TYPES", "event_columns", "event_features", "last_event"]
 
@@ -105,8 +107,8 @@ def event_features(
     Returns
     -------
     pandas.DataFrame
-        ``views``, ``cart_adds``, ``favourites``, ``reviews`` (counts), ``days_since_last_visit``
-        (any event counts as a visit); with purchase events, ``browsing_purchases``,
+        ``views``, ``cart_adds``, ``favourites``, ``reviews`` (counts; each left out when the log
+        records no event of its kind), ``days_since_last_visit`` (any event counts as a visit); with purchase events, ``browsing_purchases``,
         ``view_to_purchase`` (purchases / views, at most 1) and ``cart_abandonment``
         (1 - purchases / cart additions, at least 0); with ratings, ``mean_rating`` (over rating and
         review events); with categories, ``favourite_browsed_category`` (most viewed, ties
@@ -120,6 +122,12 @@ def event_features(
     if not (frame["browsing_purchases"] > 0).any():  # a log of views and carts only: ratios would lie
         frame = frame.drop(columns=["browsing_purchases", "view_to_purchase", "cart_abandonment"])
         notes.append("The event log records no purchases: conversion and cart abandonment left out.")
+    # a review log has no views, a click log no reviews: a count that is 0 for all says nothing
+    unrecorded = [c for c in _KINDS if not (frame[c] > 0).any()]
+    if unrecorded and len(unrecorded) < len(_KINDS):
+        frame = frame.drop(columns=unrecorded)
+        words = ", ".join(_KINDS[c] for c in unrecorded)
+        notes.append(f"The event log records no {words}: left out.")
     if len(frame) and (frame["days_since_last_visit"] < 0).any():
         notes.append(
             "Some visits are dated after the reference date: their days since last visit are negative."

@@ -69,7 +69,7 @@ def window_shoppers(table: CustomerTable) -> Segmentation:
 def engaged_browsers(table: CustomerTable, recent_days: float = 30, top_share: float = 1 / 3) -> Segmentation:
     """Recent visitors among the most active, other recent visitors, and visitors gone quiet.
 
-    Activity is views plus cart additions plus favourites. Engaged browsers visited within
+    Activity is views plus cart additions plus favourites (those the log records). Engaged browsers visited within
     ``recent_days`` and are at least as active as the visitor at the top ``top_share`` mark (ties
     included, activity above 0); casual browsers visited within ``recent_days``; lapsed browsers
     last visited longer ago.
@@ -79,10 +79,9 @@ def engaged_browsers(table: CustomerTable, recent_days: float = 30, top_share: f
     purpose = "Engaged browsers"
     visitor = _visitors(table, purpose)
     days = _column(table, "days_since_last_visit", purpose).to_numpy()
-    activity = sum(
-        _column(table, c, purpose).fillna(0).to_numpy() for c in ("views", "cart_adds", "favourites")
-    )
-    activity = np.asarray(activity, dtype=float)
+    # a log without carts or favourites (they are left out then) ranks by views alone
+    kinds = ["views", *(c for c in ("cart_adds", "favourites") if c in table.frame.columns)]
+    activity = np.asarray(sum(_column(table, c, purpose).fillna(0).to_numpy() for c in kinds), dtype=float)
     cut = float(np.quantile(activity[visitor], 1 - top_share, method="higher")) if visitor.any() else np.inf
     recent = visitor & (days <= recent_days)
     choices = [~visitor, recent & (activity >= cut) & (activity > 0), recent]
@@ -111,7 +110,7 @@ BROWSING_RULE_SETS: dict[str, RuleSet] = {
         "Your most active recent visitors (top third by views, carts and favourites in the last 30 "
         "days), other recent visitors, and visitors who have gone quiet. Needs an event log.",
         engaged_browsers,
-        ("days_since_last_visit", "views", "cart_adds", "favourites"),
+        ("days_since_last_visit", "views"),
     ),
 }
 RULE_SETS.update(BROWSING_RULE_SETS)

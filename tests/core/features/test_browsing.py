@@ -189,3 +189,22 @@ def test_event_log_errors() -> None:
     con.register("bad", pd.DataFrame({"customer_id": ["a"], "event_type": ["view"]}))
     with pytest.raises(ValueError, match="timestamp"):
         build_customer_table(con, None, None, events="bad")
+
+
+def test_a_review_log_keeps_only_what_it_records() -> None:
+    reviews = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b"],
+            "timestamp": pd.to_datetime(["2015-01-01", "2015-02-01", "2015-03-01"]),
+            "event_type": "review",
+            "rating": [5.0, 3.0, 1.0],
+        }
+    )
+    con = duckdb.connect()
+    con.register("ev", reviews)
+    table = build_customer_table(con, None, None, events="ev")
+    f = table.frame
+    assert {"views", "cart_adds", "favourites", "browsing_purchases"}.isdisjoint(f.columns)
+    assert f["reviews"].to_dict() == {"a": 2, "b": 1} and f["mean_rating"].to_dict() == {"a": 4, "b": 1}
+    assert any("records no views, cart additions, favourites" in n for n in table.notes)
+    assert {info.family for info in available_criteria(table)} == {"behavioural", "feedback"}

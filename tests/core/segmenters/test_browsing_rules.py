@@ -155,3 +155,24 @@ def test_every_browsing_segment_has_a_description_and_plays() -> None:
     for name in {*CART_NAMES, *WINDOW_NAMES, *ENGAGEMENT_NAMES}:
         assert RULE_DESCRIPTIONS[name] and RULE_PLAYS[name], name
         assert all(PLAYBOOK[play] for play in RULE_PLAYS[name]), name
+
+
+def test_a_log_of_views_and_purchases_only() -> None:
+    # five visitors, views 1..5 on the last day, one purchase: no carts or favourites in the log
+    events = pd.DataFrame(
+        {
+            "customer_id": [c for i, c in enumerate("abcde") for _ in range(i + 1)] + ["e"],
+            "timestamp": pd.Timestamp("2024-02-01"),
+            "event_type": ["view"] * 15 + ["purchase"],
+        }
+    )
+    con = duckdb.connect()
+    con.register("ev", events)
+    table = build_customer_table(con, None, None, events="ev")
+    assert "cart_adds" not in table.frame and "favourites" not in table.frame
+    assert set(available_rule_sets(table)) == {"window_shoppers", "engaged_browsers"}
+    # the visitor at the two-thirds mark has 4 views: d and e are the engaged ones
+    assert engaged_browsers(table).named.to_dict() == {
+        "a": "Casual browsers", "b": "Casual browsers", "c": "Casual browsers",
+        "d": "Engaged browsers", "e": "Engaged browsers",
+    }  # fmt: skip
