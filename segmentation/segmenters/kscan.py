@@ -36,6 +36,15 @@ class KScan:
     recommended_k: int
     reason: str
 
+    def stability(self, k: int) -> float:
+        """Mean bootstrap ARI of ``k`` groups (1 = the same groups come back every time)."""
+        return float(self.table.loc[self.table["k"] == k, "stability"].iloc[0])
+
+    @property
+    def why(self) -> str:
+        """The reason as a sentence, without its leading "k groups: "."""
+        return self.reason.split(": ", 1)[-1].capitalize()
+
 
 def silhouettes(X: np.ndarray, labelings: dict[int, np.ndarray], chunk: int = 1024) -> dict[int, float]:
     """Mean silhouette of several labelings of the same rows, sharing one pass over the distances.
