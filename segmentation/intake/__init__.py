@@ -3,29 +3,39 @@ canonical transaction or customer table with its ledger (every row kept or set a
 
 from __future__ import annotations
 
-from segmentation.intake.csv_reader import clean_names, detect_encoding, detect_separator
+from segmentation.intake.csv_reader import ReadOptions, clean_names, detect_encoding, detect_separator
 from segmentation.intake.customer_list import parse_number
 from segmentation.intake.io import RawTable, connect, read_table
 from segmentation.intake.ledger import REASON_LABELS, Intake, Ledger
 from segmentation.intake.prepare import load, prepare
 from segmentation.intake.roles import ROLE_BY_NAME
+from segmentation.intake.dates import (
+    COMMON_PATTERNS,
+    DateGuess,
+    analyse_dates,
+    infer_date_format,
+)
+from segmentation.intake.evidence import analyse_decimal_comma, role_from_header
 from segmentation.intake.schema import (
+    LOW_CONFIDENCE,
     Mapping,
     Suggestion,
-    analyse_dates,
-    analyse_decimal_comma,
-    role_from_header,
     suggest_mapping,
     validate_mapping,
 )
 
 __all__ = [
+    "COMMON_PATTERNS",
+    "LOW_CONFIDENCE",
+    "DateGuess",
+    "infer_date_format",
     "REASON_LABELS",
     "ROLE_BY_NAME",
     "Intake",
     "Ledger",
     "Mapping",
     "RawTable",
+    "ReadOptions",
     "Suggestion",
     "analyse_dates",
     "analyse_decimal_comma",

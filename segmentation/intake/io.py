@@ -28,11 +28,13 @@ from segmentation.intake.csv_reader import (
     CHUNK,
     HEAD_BYTES,
     CsvFile,
+    ReadOptions,
     clean_names,
     collect_rejects,
     open_csv,
     western,
 )
+from segmentation.intake.layout import find_header
 
 Source = str | os.PathLike[str] | bytes | IO[bytes]
 #: Rows read up front: enough for ``schema.suggest_mapping`` (its default sample) and previews.
@@ -61,6 +63,7 @@ class RawTable:
     sheets: tuple[str, ...] = ()
     name: str | None = None
     notes: tuple[str, ...] = field(default=())
+    header: bool = True
     csv: CsvFile | None = field(default=None, repr=False)
     counts: tuple[int, int, str | None] | None = field(default=None, repr=False)
     _head_rows: tuple[int, pd.DataFrame] | None = field(default=None, repr=False, compare=False)
@@ -150,8 +153,13 @@ def read_table(
     name: str | None = None,
     sheet: str | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
+    options: ReadOptions | None = None,
 ) -> RawTable:
     """Read a CSV/TSV (optionally gzipped), Excel or Parquet file into DuckDB, all columns as text.
+
+    Whitespace-aligned text, a header below title lines and files without a header row are found
+    from the cells (each decision is a note); ``options`` overrides the separator, encoding and
+    header row.
 
     Parameters
     ----------
@@ -163,6 +171,8 @@ def read_table(
         Excel sheet to read; the first non-empty sheet by default.
     con : duckdb.DuckDBPyConnection, optional
         Connection to load into; a new in-memory one by default.
+    options : ReadOptions, optional
+        Separator, encoding and header row chosen by the user instead of detected.
 
     Returns
     -------
@@ -185,11 +195,11 @@ def read_table(
         table = f"raw_{uuid.uuid4().hex[:10]}"
         with reading(label):
             if kind in ("xlsx", "xls"):
-                raw = _load_excel(con, path, table, kind, sheet, label)
+                raw = _load_excel(con, path, table, kind, sheet, label, options)
             elif kind == "parquet":
                 raw = _load_parquet(con, path, table, label)
             else:
-                raw = _load_text(con, path, table, kind == "gzip", label)
+                raw = _load_text(con, path, table, kind == "gzip", label, options)
                 if owned is not None:  # the view reads the spooled upload: it lives as long as the table
                     raw.csv.owned.append(owned)  # type: ignore[union-attr]
                     owned = None
@@ -261,9 +271,11 @@ def _container(head: bytes, name: str) -> str:
     return "text"
 
 
-def _load_text(con: duckdb.DuckDBPyConnection, path: Path, table: str, gz: bool, label: str) -> RawTable:
+def _load_text(
+    con: duckdb.DuckDBPyConnection, path: Path, table: str, gz: bool, label: str, options: ReadOptions | None
+) -> RawTable:
     """A view over the CSV: format, encoding and header from the first bytes; nothing is parsed yet."""
-    source, columns, encoding = open_csv(path, gz, label)
+    source, columns, encoding, notes = open_csv(path, gz, label, options)
     con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {source.sql(tuple(columns))}")
     return RawTable(
         con=con,
@@ -271,7 +283,9 @@ def _load_text(con: duckdb.DuckDBPyConnection, path: Path, table: str, gz: bool,
         columns=tuple(columns),
         format="csv.gz" if gz else "csv",
         encoding=encoding,
-        separator=source.separator,
+        separator="whitespace" if source.aligned else source.separator,
+        notes=tuple(notes),
+        header=source.header,
         csv=source,
     )
 
@@ -294,9 +308,19 @@ def _load_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str, label:
 
 
 def _load_excel(
-    con: duckdb.DuckDBPyConnection, path: Path, table: str, kind: str, sheet: str | None, label: str
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: str,
+    kind: str,
+    sheet: str | None,
+    label: str,
+    options: ReadOptions | None = None,
 ) -> RawTable:
-    """Load one sheet of a workbook with python-calamine; cells become text (dates as ISO)."""
+    """Load one sheet of a workbook with python-calamine; cells become text (dates as ISO).
+
+    Without a sheet named, the sheet with the most filled rows is read (a data dictionary or a
+    cover sheet often comes first). Blank rows inside the table are kept (and set aside later).
+    """
     import pyarrow as pa
     from python_calamine import CalamineWorkbook
 
@@ -310,30 +334,37 @@ def _load_excel(
     sheets = tuple(book.sheet_names)
     if sheet is not None and sheet not in sheets:
         raise DataError(f"{label} has no sheet named {sheet!r}. Its sheets are: {', '.join(sheets)}.")
-    rows: list[list[Any]] = []
-    chosen = sheet
+    best: tuple[int, str, list[list[Any]]] | None = None
     for candidate in [sheet] if sheet is not None else list(sheets):
-        try:
-            rows = book.get_sheet_by_name(candidate).to_python(skip_empty_area=True)
-        except Exception as exc:
-            raise DataError(
-                f"The sheet {candidate!r} of {label} could not be read ({short(exc)}). Copy the table "
-                "into a new workbook, save it as .xlsx and retry."
-            ) from exc
-        rows = [r for r in rows if any(v not in (None, "") for v in r)]
-        chosen = candidate
-        if rows:
-            break
-    if not rows:
+        rows = _sheet_rows(book, candidate, label)  # type: ignore[arg-type]
+        filled = sum(1 for r in rows if any(v not in (None, "") for v in r))
+        if best is None or filled > best[0]:
+            best = (filled, candidate, rows)  # type: ignore[assignment]
+    if best is None or best[0] == 0:
         raise DataError(f"{label} has no filled sheet. Put the table on the first sheet and retry.")
+    _, chosen, rows = best
+    while rows and not any(v not in (None, "") for v in rows[-1]):
+        rows.pop()
+    texts = [[cell_text(v) or "" for v in r] for r in rows]
+    trimmed = [r[: max((i + 1 for i, v in enumerate(r) if v.strip()), default=0)] for r in texts]
+    opts = options or ReadOptions()
+    index, has_header, notes = find_header(trimmed, opts.header_row)
     width = max(len(r) for r in rows)
-    columns = clean_names(list(rows[0]) + [None] * (width - len(rows[0])))
-    body = [list(r) + [None] * (width - len(r)) for r in rows[1:]]
+    first = list(rows[index]) if has_header else []
+    columns = (
+        clean_names(first + [None] * (width - len(first)))
+        if has_header
+        else [f"column_{i}" for i in range(1, width + 1)]
+    )
+    body = [list(r) + [None] * (width - len(r)) for r in rows[index + (1 if has_header else 0) :]]
     data = {c: pa.array([cell_text(r[i]) for r in body], pa.string()) for i, c in enumerate(columns)}
     arrow = pa.table(data)
     con.register(f"{table}_arrow", arrow)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_arrow")
     con.unregister(f"{table}_arrow")
+    if sheet is None and len(sheets) > 1:
+        notes.append(f"Read the sheet '{chosen}' (the one with the most rows); the file also has "
+                     + ", ".join(f"'{s}'" for s in sheets if s != chosen) + ".")  # fmt: skip
     return RawTable(
         con=con,
         table=table,
@@ -341,8 +372,23 @@ def _load_excel(
         format=kind,
         sheet=chosen,
         sheets=sheets,
+        notes=tuple(notes),
+        header=has_header,
         counts=(len(body), 0, None),
     )
+
+
+def _sheet_rows(book: Any, name: str, label: str) -> list[list[Any]]:
+    try:
+        rows: list[list[Any]] = book.get_sheet_by_name(name).to_python(skip_empty_area=True)
+    except Exception as exc:
+        raise DataError(
+            f"The sheet {name!r} of {label} could not be read ({short(exc)}). Copy the table "
+            "into a new workbook, save it as .xlsx and retry."
+        ) from exc
+    while rows and not any(v not in (None, "") for v in rows[0]):
+        rows.pop(0)
+    return rows
 
 
 def cell_text(value: Any) -> str | None:
