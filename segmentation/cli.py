@@ -72,7 +72,9 @@ def _date_formats(items: Sequence[str], columns: Sequence[str]) -> dict[str, str
     for item in items:
         column, sep, pattern = item.partition("=")
         if not sep or not pattern:
-            raise DataError(f"--date-format takes COLUMN=PATTERN (for example 'Date=%d-%b-%y'), not {item!r}.")
+            raise DataError(
+                f"--date-format takes COLUMN=PATTERN (for example 'Date=%d-%b-%y'), not {item!r}."
+            )
         if column not in columns:
             raise DataError(f"--date-format names {column!r}, which is not a column: {', '.join(columns)}.")
         out[column] = pattern

@@ -5,10 +5,6 @@ from __future__ import annotations
 
 from segmentation.intake.csv_reader import ReadOptions, clean_names, detect_encoding, detect_separator
 from segmentation.intake.customer_list import parse_number
-from segmentation.intake.io import RawTable, connect, read_table
-from segmentation.intake.ledger import REASON_LABELS, Intake, Ledger
-from segmentation.intake.prepare import load, prepare
-from segmentation.intake.roles import ROLE_BY_NAME
 from segmentation.intake.dates import (
     COMMON_PATTERNS,
     DateGuess,
@@ -16,6 +12,10 @@ from segmentation.intake.dates import (
     infer_date_format,
 )
 from segmentation.intake.evidence import analyse_decimal_comma, role_from_header
+from segmentation.intake.io import RawTable, connect, read_table
+from segmentation.intake.ledger import REASON_LABELS, Intake, Ledger
+from segmentation.intake.prepare import load, prepare
+from segmentation.intake.roles import ROLE_BY_NAME
 from segmentation.intake.schema import (
     LOW_CONFIDENCE,
     Mapping,
@@ -27,10 +27,9 @@ from segmentation.intake.schema import (
 __all__ = [
     "COMMON_PATTERNS",
     "LOW_CONFIDENCE",
-    "DateGuess",
-    "infer_date_format",
     "REASON_LABELS",
     "ROLE_BY_NAME",
+    "DateGuess",
     "Intake",
     "Ledger",
     "Mapping",
@@ -43,6 +42,7 @@ __all__ = [
     "connect",
     "detect_encoding",
     "detect_separator",
+    "infer_date_format",
     "load",
     "parse_number",
     "prepare",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import csv
 import gzip
-import io
 import os
 import tempfile
 from dataclasses import dataclass, field

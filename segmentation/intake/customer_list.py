@@ -106,7 +106,9 @@ def _convert(values: Any, kind: str, date_format: str, decimal_comma: bool) -> A
     """One attribute column from text to its contract type."""
 
     text = values.astype(object).map(
-        lambda v: None if pd.isna(v) or str(v).strip().lower() in MISSING or not str(v).strip() else str(v).strip()
+        lambda v: (
+            None if pd.isna(v) or str(v).strip().lower() in MISSING or not str(v).strip() else str(v).strip()
+        )
     )
     if kind == "number":
         return text.map(lambda v: parse_number(v, decimal_comma)).astype(float)

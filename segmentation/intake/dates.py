@@ -41,6 +41,7 @@ _WEEKDAY_RE = re.compile(
     re.IGNORECASE,
 )
 _WEEKDAY_SQL = r"\s*[(（]?(星期|周|週|礼拜|禮拜)[一二三四五六日天][)）]?\s*$|,?\s*\(?(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\)?\s*$"
+_ZONE = r"(?<=\d)\s*(?:UTC|GMT|Z)$|(?<=:\d{2})[+-]\d{2}:?\d{2}$"
 _TIME = r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)?(?:\s*(?:UTC|GMT|Z|[+-]\d{2}:?\d{2}))?"
 _YMD = re.compile(rf"^(\d{{4}})([-/.])(\d{{1,2}})\2(\d{{1,2}}){_TIME}$")
 _DMY = re.compile(rf"^(\d{{1,2}})([-/.])(\d{{1,2}})\2(\d{{4}}|\d{{2}}){_TIME}$")
@@ -73,7 +74,11 @@ def _valid(y: int, m: int, d: int) -> bool:
 
 
 def _year(text: str) -> tuple[int, str]:
-    return (int(text), "%Y") if len(text) == 4 else (2000 + int(text) if int(text) < 69 else 1900 + int(text), "%y")
+    return (
+        (int(text), "%Y")
+        if len(text) == 4
+        else (2000 + int(text) if int(text) < 69 else 1900 + int(text), "%y")
+    )
 
 
 def _month(name: str) -> tuple[int, str] | None:
@@ -225,8 +230,9 @@ def parse_dates(text: object, fmt: str) -> object:
     if fmt in ("unix_s", "unix_ms"):
         number = pd.to_numeric(series, errors="coerce")
         return pd.to_datetime(number, unit="s" if fmt == "unix_s" else "ms", errors="coerce")
-    if fmt == "iso":
-        return pd.to_datetime(series, errors="coerce", format="ISO8601")
+    if fmt == "iso":  # wall-clock time as written, like the SQL cast: a zone suffix is dropped
+        local = series.astype("string").str.replace(_ZONE, "", regex=True)
+        return pd.to_datetime(local, errors="coerce", format="ISO8601")
     if fmt.endswith(WEEKDAY):
         series = series.map(lambda v: v if v is None or v != v else _WEEKDAY_RE.sub("", str(v)))
         fmt = fmt.removesuffix(WEEKDAY)

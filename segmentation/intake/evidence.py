@@ -30,8 +30,26 @@ MISSING = frozenset({"na", "n/a", "nan", "null", "none", "nil", "-", "--", "#n/a
 _ID_WORDS = ("id", "no", "nr", "code", "number", "key", "ref", "编号", "号", "編號", "號")
 #: Synonyms too generic to count when only contained in a header ("total_votes" is not an amount).
 _EXACT_ONLY = frozenset(
-    "total value paid spend sales count units order customer client item title source store member "
-    "points stars town".split()
+    [
+        "total",
+        "value",
+        "paid",
+        "spend",
+        "sales",
+        "count",
+        "units",
+        "order",
+        "customer",
+        "client",
+        "item",
+        "title",
+        "source",
+        "store",
+        "member",
+        "points",
+        "stars",
+        "town",
+    ]
 )
 #: Roles read as a place: with two candidate columns the one with more distinct values is the finer.
 _GEO = frozenset({"region", "city", "country"})
@@ -88,7 +106,9 @@ def share(values: list[str], pattern: re.Pattern[str]) -> float:
 
 def event_share(values: list[str]) -> float:
     """Share of values that are event types (pv, view, cart, fav, buy, purchase, 收藏, ...)."""
-    return sum(1 for v in values if v.lower().replace(" ", "_") in EVENT_TYPES) / len(values) if values else 0.0
+    return (
+        sum(1 for v in values if v.lower().replace(" ", "_") in EVENT_TYPES) / len(values) if values else 0.0
+    )
 
 
 def role_from_values(values: list[str]) -> tuple[str, float] | None:

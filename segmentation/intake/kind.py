@@ -46,7 +46,12 @@ def infer_kind(
         shown = ", ".join(sorted(set(values[col]))[:4])
         return "events", (f"an event type column ('{col}': {shown})",)
     money = has("amount") or has("quantity") or has("unit_price")
-    if has("customer_id") and has("date") and (has("rating") or has("review")) and not (money or has("order_id")):
+    if (
+        has("customer_id")
+        and has("date")
+        and (has("rating") or has("review"))
+        and not (money or has("order_id"))
+    ):
         feedback = by_role.get("review") or by_role.get("rating")
         return "events", (f"one row per review or rating ('{feedback}') with a customer id and a date",)
     if has("customer_id"):
@@ -73,7 +78,5 @@ def infer_kind(
         return "customers", (f"{unique}: {rows:,} rows, {distinct:,} customers ('{col}')",)
     if has("date") and (has("order_id") or has("amount")):
         other = by_role.get("order_id") or by_role.get("amount")
-        return "transactions", (
-            f"an order date ('{by_role['date']}') and '{other}' but no customer id",
-        )
+        return "transactions", (f"an order date ('{by_role['date']}') and '{other}' but no customer id",)
     return "customers", ("no customer id and no order columns: one row per customer",)

@@ -91,7 +91,10 @@ def find_header(rows: list[list[str]], header_row: int | None = None) -> tuple[i
 def whitespace_to_csv(path: Path, gz: bool, encoding: str, skip: int) -> Path:
     """Rewrite whitespace-aligned text as a UTF-8 CSV (lines above the table left out)."""
     fd, tmp = tempfile.mkstemp(prefix="segstudio_ws_", suffix=".csv")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as out, (gzip.open(path, "rb") if gz else open(path, "rb")) as src:
+    with (
+        os.fdopen(fd, "w", encoding="utf-8", newline="") as out,
+        gzip.open(path, "rb") if gz else open(path, "rb") as src,
+    ):
         text = io.TextIOWrapper(src, encoding=encoding, errors="replace", newline=None)  # type: ignore[arg-type]
         writer = csv.writer(out, lineterminator="\n")
         for i, line in enumerate(text):

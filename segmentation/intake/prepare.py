@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from segmentation.errors import DataError, quote_ident, quote_str, reading
+from segmentation.errors import DataError, quote_ident, reading
 from segmentation.intake.customer_list import prepare_customers
 from segmentation.intake.dates import date_sql, plausible_sql
 from segmentation.intake.events import prepare_events

@@ -151,7 +151,9 @@ MAX_OWN_LEVELS = 50
 #: Headers of precomputed per-customer behaviour spread over several columns (normalised headers):
 #: spend per product category (``MntWines``, ``spend_on_books``, ``电子产品消费``) and purchases per
 #: channel (``NumWebPurchases``, ``store_orders``, ``线上订单数``).
-CATEGORY_SPEND = re.compile(r"^(mnt|spendon|spend|amountspenton|amounton)[a-z]+$|^[a-z]+(spend|spending)$|^.+消费金额$|^.+消費金額$")
+CATEGORY_SPEND = re.compile(
+    r"^(mnt|spendon|spend|amountspenton|amounton)[a-z]+$|^[a-z]+(spend|spending)$|^.+消费金额$|^.+消費金額$"
+)
 CHANNEL_ORDERS = re.compile(
     r"^num(web|store|catalog|catalogue|app|online|mobile|deals|shop|phone)[a-z]*purchases$"
     r"|^(web|store|catalog|catalogue|app|online|offline|mobile|shop|phone)(purchases|orders)$"

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from segmentation.errors import DataError, quote_ident
+from segmentation.errors import DataError
 from segmentation.intake.dates import SPECIAL, infer_date_format, swap_day_month
 from segmentation.intake.evidence import (
     analyse_decimal_comma,
@@ -232,7 +232,10 @@ def _id_roles(
     free = [
         c
         for c in columns
-        if c not in roles and len(values[c]) >= 3 and (not header or named_like_id(c)) and _id_values(values[c])
+        if c not in roles
+        and len(values[c]) >= 3
+        and (not header or named_like_id(c))
+        and _id_values(values[c])
     ]
     if "customer_id" in allowed and "customer_id" not in roles.values() and free:
         if header:
@@ -255,9 +258,11 @@ def _id_roles(
 def _id_values(values: list[str]) -> bool:
     """Codes or whole numbers without decimals (what ids look like)."""
     sample = values[:500]
-    return all(re.fullmatch(r"[A-Za-z0-9_\-]{1,40}", v) for v in sample) and not all(
-        re.fullmatch(r"\d+\.\d+", v) for v in sample
-    ) and (is_number_column(sample) or len(set(sample)) > 1)
+    return (
+        all(re.fullmatch(r"[A-Za-z0-9_\-]{1,40}", v) for v in sample)
+        and not all(re.fullmatch(r"\d+\.\d+", v) for v in sample)
+        and (is_number_column(sample) or len(set(sample)) > 1)
+    )
 
 
 OWN_ROLES: tuple[str, ...] = ("other_number", "other_category")
@@ -302,9 +307,7 @@ def validate_mapping(mapping: Mapping, columns: Iterable[str]) -> None:
         labels = ", ".join(ROLE_BY_NAME[r].label for r in twice)
         raise DataError(f"Each meaning can be given to one column only; used twice: {labels}.")
     if mapping.kind not in KINDS:
-        raise DataError(
-            f"Unknown table kind {mapping.kind!r}: expected transactions, customers or events."
-        )
+        raise DataError(f"Unknown table kind {mapping.kind!r}: expected transactions, customers or events.")
     if mapping.kind == "events":
         if "customer_id" not in used:
             raise DataError(
@@ -322,4 +325,3 @@ def validate_mapping(mapping: Mapping, columns: Iterable[str]) -> None:
             )
         if "date" not in used:
             raise DataError("This list of orders has no order date column. Pick the column with the date.")
-
