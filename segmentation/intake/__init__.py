@@ -7,11 +7,13 @@ from segmentation.intake.csv_reader import ReadOptions, clean_names, detect_enco
 from segmentation.intake.customer_list import parse_number
 from segmentation.intake.dates import (
     COMMON_PATTERNS,
+    SPECIAL,
     DateGuess,
     analyse_dates,
+    date_preview,
     infer_date_format,
 )
-from segmentation.intake.evidence import analyse_decimal_comma, role_from_header
+from segmentation.intake.evidence import analyse_decimal_comma, present, role_from_header, why_left_out
 from segmentation.intake.io import RawTable, connect, read_table
 from segmentation.intake.ledger import REASON_LABELS, Intake, Ledger
 from segmentation.intake.prepare import load, prepare
@@ -29,6 +31,7 @@ __all__ = [
     "LOW_CONFIDENCE",
     "REASON_LABELS",
     "ROLE_BY_NAME",
+    "SPECIAL",
     "DateGuess",
     "Intake",
     "Ledger",
@@ -40,14 +43,17 @@ __all__ = [
     "analyse_decimal_comma",
     "clean_names",
     "connect",
+    "date_preview",
     "detect_encoding",
     "detect_separator",
     "infer_date_format",
     "load",
     "parse_number",
     "prepare",
+    "present",
     "read_table",
     "role_from_header",
     "suggest_mapping",
     "validate_mapping",
+    "why_left_out",
 ]

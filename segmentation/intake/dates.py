@@ -135,9 +135,8 @@ def layouts_of(value: str) -> set[str]:
         mon = _month(m[1])
         if mon and _valid(int(m[4]), mon[0], int(m[2])):
             out.add(f"{mon[1]} %d{m[3]} %Y{suffix}")
-    elif m := _CN.match(v):
-        if _valid(int(m[1]), int(m[2]), int(m[3])):
-            out.add(f"%Y年%m月%d日{suffix}")
+    elif (m := _CN.match(v)) and _valid(int(m[1]), int(m[2]), int(m[3])):
+        out.add(f"%Y年%m月%d日{suffix}")
     return out
 
 
@@ -253,3 +252,19 @@ def analyse_dates(values: Iterable[str]) -> tuple[str, bool]:
     """
     guess = infer_date_format(values)
     return guess.format or "iso", bool(guess.ambiguous)
+
+
+def date_preview(values: Iterable[str], fmt: str, limit: int = 8) -> tuple[list[tuple[str, str]], int, int]:
+    """How ``fmt`` reads a sample: (value, date read or "—") for the first ``limit`` values, the
+    number of non-empty values and how many of them fail."""
+    import pandas as pd
+
+    text = pd.Series([v for v in values if v and str(v).strip()], dtype=object)
+    parsed = parse_dates(text, fmt)
+    assert isinstance(parsed, pd.Series)
+    fails = int(parsed.isna().sum())
+    shown = [
+        (str(v), "—" if pd.isna(p) else pd.Timestamp(p).strftime("%Y-%m-%d %H:%M").removesuffix(" 00:00"))
+        for v, p in zip(text.head(limit), parsed.head(limit), strict=True)
+    ]
+    return shown, len(text), fails

@@ -217,3 +217,17 @@ def analyse_decimal_comma(values: Iterable[str]) -> bool:
         elif "." in s:
             point += 1
     return comma > point
+
+
+def why_left_out(values: list[str], distinct_limit: int = MAX_OWN_LEVELS) -> str:
+    """Plain reason a column is not used, from its values."""
+    if not values:
+        return "empty"
+    distinct = len(set(values))
+    if distinct == 1:
+        return "the same value on every row"
+    if is_number_column(values) and distinct == len(values):
+        return "looks like an id or row number (a different number on every row)"
+    if distinct > distinct_limit:
+        return f"free text or codes with many different values ({distinct:,} in the first rows)"
+    return "no meaning matched its name; pick one if it is useful"

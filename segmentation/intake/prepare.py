@@ -169,7 +169,13 @@ _TX = "transactions"
 
 
 def load(
-    source: Any, *, name: str | None = None, sheet: str | None = None, mapping: Any = None, con: Any = None
+    source: Any,
+    *,
+    name: str | None = None,
+    sheet: str | None = None,
+    mapping: Any = None,
+    con: Any = None,
+    options: Any = None,
 ) -> Intake:
     """Read, understand and prepare a file in one call (``mapping`` defaults to the suggestion).
 
@@ -179,7 +185,7 @@ def load(
     >>> intake.ledger.to_dict()
     {'read': 1, 'kept': 1, 'set_aside': {}}
     """
-    raw = read_table(source, name=name, sheet=sheet, con=con)
+    raw = read_table(source, name=name, sheet=sheet, con=con, options=options)
     notes: tuple[str, ...] = ()
     if mapping is None:
         suggestion = suggest_mapping(raw)
