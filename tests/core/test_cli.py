@@ -61,3 +61,26 @@ def test_sample_calls_sample_store(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 def test_registry_lists_commands() -> None:
     assert {"inspect", "sample"} <= set(cli.COMMANDS)
+
+
+def test_inspect_settings_fix_a_file_in_one_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_bytes(b"report\ncustomer|when|amount\na|03.04.2024|5\na|05.04.2024|6\nb|06.04.2024|7\n")
+    assert cli.main(["inspect", str(path)]) == 0
+    detected = json.loads(capsys.readouterr().out)
+    assert detected["separator"] == "|" and detected["kind"] == "transactions"
+    assert detected["why"] and set(detected["confidence"]) == {"customer", "when", "amount"}
+    argv = ["inspect", str(path), "--separator", "|", "--header-row", "2", "--date-format", "when=%m.%d.%Y"]
+    assert cli.main(argv) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["date_formats"]["when"] == "%m.%d.%Y" and report["ledger"]["kept"] == 3
+
+
+def test_inspect_says_which_setting_to_change(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_bytes(b"customer,date,amount\na,2024-01-01,5\nb,2024-01-02,6\n")
+    assert cli.main(["inspect", str(path), "--date-format", "date=%d/%m/%Y"]) == 2
+    err = capsys.readouterr().err
+    assert "--date-format" in err and "Traceback" not in err
+    assert cli.main(["inspect", str(path), "--date-format", "nope=%d"]) == 2
+    assert "not a column" in capsys.readouterr().err
