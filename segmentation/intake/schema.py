@@ -248,11 +248,29 @@ def _id_roles(
         free.remove(pick)
     if header:
         return
+    decimals = [c for c in columns if c not in roles and values[c] and _money(values[c])]
+    free = [c for c in free if c not in decimals and not _small_counts(values[c])]
     for role, col in zip(
         ("product", "category"), sorted(free, key=lambda c: -len(set(values[c]))), strict=False
     ):
         if role in allowed and role not in roles.values():
             roles[col], confidence[col] = role, 0.4
+    # without a header: a column of prices (two decimals) is the amount, small whole numbers the quantity
+    if decimals and "amount" in allowed and "amount" not in roles.values():
+        roles[decimals[0]], confidence[decimals[0]] = "amount", 0.4
+    counts = [c for c in columns if c not in roles and values[c] and _small_counts(values[c])]
+    if counts and "quantity" in allowed and "quantity" not in roles.values():
+        roles[counts[0]], confidence[counts[0]] = "quantity", 0.4
+
+
+def _money(values: list[str]) -> bool:
+    sample = values[:500]
+    return all(re.fullmatch(r"-?\d+\.\d{2}", v) for v in sample)
+
+
+def _small_counts(values: list[str]) -> bool:
+    sample = values[:500]
+    return all(re.fullmatch(r"-?\d{1,3}", v) for v in sample) and len(set(sample)) <= 50
 
 
 def _id_values(values: list[str]) -> bool:
