@@ -8,7 +8,6 @@ ledger of rows kept and set aside) is :func:`segmentation.intake.ledger.prepare`
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import tempfile
@@ -18,12 +17,12 @@ import weakref
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import duckdb
 import pandas as pd
 
-from segmentation.errors import DataError, quote_ident, quote_str, reading, short
+from segmentation.errors import DataError, quote_ident, quote_str, reading
 from segmentation.intake.csv_reader import (
     CHUNK,
     HEAD_BYTES,
@@ -34,7 +33,7 @@ from segmentation.intake.csv_reader import (
     open_csv,
     western,
 )
-from segmentation.intake.layout import find_header
+from segmentation.intake.excel import read_sheet
 
 Source = str | os.PathLike[str] | bytes | IO[bytes]
 #: Rows read up front: enough for ``schema.suggest_mapping`` (its default sample) and previews.
@@ -316,93 +315,22 @@ def _load_excel(
     label: str,
     options: ReadOptions | None = None,
 ) -> RawTable:
-    """Load one sheet of a workbook with python-calamine; cells become text (dates as ISO).
-
-    Without a sheet named, the sheet with the most filled rows is read (a data dictionary or a
-    cover sheet often comes first). Blank rows inside the table are kept (and set aside later).
-    """
+    """Load one sheet of a workbook (see ``excel.read_sheet``) as a table of text."""
     import pyarrow as pa
-    from python_calamine import CalamineWorkbook
 
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types
-        raise DataError(
-            f"{label} could not be opened as an Excel workbook ({short(exc)}). Open it in Excel, "
-            "save it again as .xlsx and retry."
-        ) from exc
-    sheets = tuple(book.sheet_names)
-    if sheet is not None and sheet not in sheets:
-        raise DataError(f"{label} has no sheet named {sheet!r}. Its sheets are: {', '.join(sheets)}.")
-    best: tuple[int, str, list[list[Any]]] | None = None
-    for candidate in [sheet] if sheet is not None else list(sheets):
-        rows = _sheet_rows(book, candidate, label)  # type: ignore[arg-type]
-        filled = sum(1 for r in rows if any(v not in (None, "") for v in r))
-        if best is None or filled > best[0]:
-            best = (filled, candidate, rows)  # type: ignore[assignment]
-    if best is None or best[0] == 0:
-        raise DataError(f"{label} has no filled sheet. Put the table on the first sheet and retry.")
-    _, chosen, rows = best
-    while rows and not any(v not in (None, "") for v in rows[-1]):
-        rows.pop()
-    texts = [[cell_text(v) or "" for v in r] for r in rows]
-    trimmed = [r[: max((i + 1 for i, v in enumerate(r) if v.strip()), default=0)] for r in texts]
-    opts = options or ReadOptions()
-    index, has_header, notes = find_header(trimmed, opts.header_row)
-    width = max(len(r) for r in rows)
-    first = list(rows[index]) if has_header else []
-    columns = (
-        clean_names(first + [None] * (width - len(first)))
-        if has_header
-        else [f"column_{i}" for i in range(1, width + 1)]
-    )
-    body = [list(r) + [None] * (width - len(r)) for r in rows[index + (1 if has_header else 0) :]]
-    data = {c: pa.array([cell_text(r[i]) for r in body], pa.string()) for i, c in enumerate(columns)}
-    arrow = pa.table(data)
-    con.register(f"{table}_arrow", arrow)
+    found = read_sheet(path, sheet, label, options)
+    data = {c: pa.array([row[i] for row in found.body], pa.string()) for i, c in enumerate(found.columns)}
+    con.register(f"{table}_arrow", pa.table(data))
     con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_arrow")
     con.unregister(f"{table}_arrow")
-    if sheet is None and len(sheets) > 1:
-        notes.append(f"Read the sheet '{chosen}' (the one with the most rows); the file also has "
-                     + ", ".join(f"'{s}'" for s in sheets if s != chosen) + ".")  # fmt: skip
     return RawTable(
         con=con,
         table=table,
-        columns=tuple(columns),
+        columns=tuple(found.columns),
         format=kind,
-        sheet=chosen,
-        sheets=sheets,
-        notes=tuple(notes),
-        header=has_header,
-        counts=(len(body), 0, None),
+        sheet=found.sheet,
+        sheets=found.sheets,
+        notes=tuple(found.notes),
+        header=found.header,
+        counts=(len(found.body), 0, None),
     )
-
-
-def _sheet_rows(book: Any, name: str, label: str) -> list[list[Any]]:
-    try:
-        rows: list[list[Any]] = book.get_sheet_by_name(name).to_python(skip_empty_area=True)
-    except Exception as exc:
-        raise DataError(
-            f"The sheet {name!r} of {label} could not be read ({short(exc)}). Copy the table "
-            "into a new workbook, save it as .xlsx and retry."
-        ) from exc
-    while rows and not any(v not in (None, "") for v in rows[0]):
-        rows.pop(0)
-    return rows
-
-
-def cell_text(value: Any) -> str | None:
-    """A spreadsheet cell as text: ISO dates, integers without ``.0``, empty cells as None."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return str(value)
-    return str(value)
