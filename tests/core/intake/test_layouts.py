@@ -124,3 +124,31 @@ def test_discount_rate_becomes_an_amount() -> None:
     intake = load(data, name="o.csv")
     got = intake.con.execute("SELECT discount FROM transactions ORDER BY ts").fetchall()
     assert [g[0] for g in got] == [16.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "expected"),
+    [
+        (  # Taobao / Tmall seller export
+            "订单编号,买家会员名,下单时间,付款时间,实付金额,商品数量,收货地址",
+            "1001,tb_ann,2024-01-02 10:00:00,2024-01-02 10:05:00,99.5,2,浙江省",
+            {"订单编号": "order_id", "买家会员名": "customer_id", "下单时间": "date", "实付金额": "amount",
+             "商品数量": "quantity", "收货地址": "region"},
+        ),
+        (  # Shopify orders export
+            "Name,Email,Created at,Total,Lineitem quantity,Lineitem price,Billing Country",
+            "#1001,ann@shop.com,2024-01-02 10:00:00 +0100,20.00,2,10.00,FR",
+            {"Email": "email", "Created at": "date", "Total": "amount", "Lineitem quantity": "quantity",
+             "Lineitem price": "unit_price", "Billing Country": "country"},
+        ),
+        (  # Traditional Chinese shop export
+            "訂單編號,訂購日期,會員編號,實付金額",
+            "A1,2024/01/02,M1,100",
+            {"訂單編號": "order_id", "訂購日期": "date", "會員編號": "customer_id", "實付金額": "amount"},
+        ),
+    ],
+)  # fmt: skip
+def test_shop_export_headers(header: str, row: str, expected: dict[str, str]) -> None:
+    data = (header + "\n" + row + "\n" + row.replace("1", "2", 1) + "\n").encode()
+    roles = suggest_mapping(read_table(data, name="export.csv")).mapping.roles
+    assert {c: roles[c] for c in expected} == expected
