@@ -6,6 +6,7 @@ e-mails, phones, event types, numbers and ids apart. ``schema.py`` combines both
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -18,6 +19,7 @@ from segmentation.intake.roles import (
     MAX_OWN_LEVELS,
     ROLE_BY_NAME,
     ROLES,
+    Role,
 )
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -73,25 +75,29 @@ def header_candidates(header: str) -> list[tuple[str, float]]:
     if not key:
         return []
     best: dict[str, float] = {}
-    for role in ROLES[:-1]:
-        for i, syn in enumerate(role.synonyms):
-            syn_key = normalise(syn)
-            if key == syn_key:
-                score = 3.0 - i * 0.001
-            elif syn_key in _EXACT_ONLY:
-                continue
-            elif (len(syn_key) >= 4 and syn_key in key) or (
-                len(syn_key) >= 2 and not syn_key.isascii() and syn_key in key
-            ):
-                score = 1.0 + len(syn_key) * 0.01
-            else:
-                continue
-            best[role.name] = max(best.get(role.name, 0.0), score)
+    for role, i, syn_key in _synonym_keys():
+        if key == syn_key:
+            score = 3.0 - i * 0.001
+        elif syn_key in _EXACT_ONLY:
+            continue
+        elif (len(syn_key) >= 4 and syn_key in key) or (
+            len(syn_key) >= 2 and not syn_key.isascii() and syn_key in key
+        ):
+            score = 1.0 + len(syn_key) * 0.01
+        else:
+            continue
+        best[role.name] = max(best.get(role.name, 0.0), score)
     if CATEGORY_SPEND.match(key):
         best["category_spend"] = max(best.get("category_spend", 0.0), 2.0)
     if CHANNEL_ORDERS.match(key):
         best["channel_orders"] = max(best.get("channel_orders", 0.0), 2.0)
     return sorted(best.items(), key=lambda kv: -kv[1])
+
+
+@functools.cache
+def _synonym_keys() -> tuple[tuple[Role, int, str], ...]:
+    """Every (role, position, normalised synonym), computed once."""
+    return tuple((role, i, normalise(syn)) for role in ROLES[:-1] for i, syn in enumerate(role.synonyms))
 
 
 def role_from_header(header: str) -> tuple[str, float] | None:

@@ -22,15 +22,29 @@ from segmentation.errors import quote_ident
 REPEAT_SHARE = 0.95
 
 
-def id_counts(raw: Any, column: str, values: list[str], complete: bool) -> tuple[int, int]:
-    """Rows with an id and distinct ids: from the sample when it holds every row, else one query."""
-    if complete:
-        return len(values), len(set(values))
+#: Above this size (bytes of text) a sample that already shows repeats is not followed by a full count.
+LARGE_FILE = 16 << 20
+
+
+def _large(raw: Any) -> bool:
+    csv = getattr(raw, "csv", None)
+    try:
+        return csv is not None and csv.path.stat().st_size > LARGE_FILE
+    except OSError:
+        return False
+
+
+def id_counts(raw: Any, column: str, values: list[str], complete: bool) -> tuple[int, int, bool]:
+    """Rows with an id, distinct ids, and whether the counts cover the whole file: the sample is
+    enough when it holds every row, or when a large file's first rows already show the ids
+    repeating (a full count would cost a read of the file); otherwise one query."""
+    if complete or (_large(raw) and len(set(values)) < REPEAT_SHARE * len(values)):
+        return len(values), len(set(values)), complete
     c = quote_ident(column)
     row = raw.con.execute(
         f"SELECT count(nullif(trim({c}), '')), count(DISTINCT nullif(trim({c}), '')) FROM {raw.table}"
     ).fetchone()
-    return (int(row[0]), int(row[1])) if row else (0, 0)
+    return (int(row[0]), int(row[1]), True) if row else (0, 0, True)
 
 
 def infer_kind(
@@ -56,10 +70,13 @@ def infer_kind(
         return "events", (f"one row per review or rating ('{feedback}') with a customer id and a date",)
     if has("customer_id"):
         col = by_role["customer_id"]
-        rows, distinct = id_counts(raw, col, values[col], complete)
+        rows, distinct, whole = id_counts(raw, col, values[col], complete)
+        where = "" if whole else " in the first rows"
         if distinct and distinct < REPEAT_SHARE * rows:
             if has("date"):
-                return "transactions", (f"ids repeat: {rows:,} rows, {distinct:,} customers ('{col}')",)
+                return "transactions", (
+                    f"ids repeat{where}: {rows:,} rows, {distinct:,} customers ('{col}')",
+                )
             return "customers", (
                 f"ids repeat ({rows:,} rows, {distinct:,} customers) but no column holds a date, so it "
                 "cannot be an order history: read as a customer list, repeated ids set aside",
