@@ -170,3 +170,26 @@ def test_export_without_a_recipe_writes_everyone_in_one_list(tmp_path: Path, sho
     rows = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert len(rows) == 60 and set(rows["segment"]) == {"All customers"}
     assert not (tmp_path / "all_groups.csv").exists()
+
+
+def test_inspect_settings_fix_a_file_in_one_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_bytes(b"report\ncustomer|when|amount\na|03.04.2024|5\na|05.04.2024|6\nb|06.04.2024|7\n")
+    assert cli.main(["inspect", str(path)]) == 0
+    detected = json.loads(capsys.readouterr().out)
+    assert detected["separator"] == "|" and detected["kind"] == "transactions"
+    assert detected["why"] and set(detected["confidence"]) == {"customer", "when", "amount"}
+    argv = ["inspect", str(path), "--separator", "|", "--header-row", "2", "--date-format", "when=%m.%d.%Y"]
+    assert cli.main(argv) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["date_formats"]["when"] == "%m.%d.%Y" and report["ledger"]["kept"] == 3
+
+
+def test_inspect_says_which_setting_to_change(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_bytes(b"customer,date,amount\na,2024-01-01,5\nb,2024-01-02,6\n")
+    assert cli.main(["inspect", str(path), "--date-format", "date=%d/%m/%Y"]) == 2
+    err = capsys.readouterr().err
+    assert "--date-format" in err and "Traceback" not in err
+    assert cli.main(["inspect", str(path), "--date-format", "nope=%d"]) == 2
+    assert "not a column" in capsys.readouterr().err
