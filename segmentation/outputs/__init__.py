@@ -26,24 +26,43 @@ from segmentation.outputs.export import (
     to_xlsx_bytes,
     zip_by_segment,
 )
+from segmentation.outputs.measurement import (
+    LABELS,
+    MIN_PER_ARM,
+    OVERALL,
+    Measurement,
+    measure,
+    outcomes_from_orders,
+)
 from segmentation.outputs.report import chart_svg, report_html
+from segmentation.outputs.results_file import RowCount, guess_control
+from segmentation.outputs.stats import newcombe_interval, welch_interval, wilson_interval
 
 __all__ = [
     "CALLING_CODES",
     "DEFAULT_CONTACT_COLUMNS",
     "DEFAULT_FACT_COLUMNS",
+    "LABELS",
     "MAX_ROWS",
+    "MIN_PER_ARM",
+    "OVERALL",
     "PLATFORM_LABELS",
     "SEGMENT_PALETTE",
+    "Measurement",
+    "RowCount",
     "brushed_ids",
     "campaign_list",
     "chart_svg",
     "geo_chart",
+    "guess_control",
     "heatmap_chart",
     "kscan_chart",
     "map_chart",
+    "measure",
     "neutralise",
+    "newcombe_interval",
     "normalise_phone",
+    "outcomes_from_orders",
     "place_mix_chart",
     "platform_file",
     "priority_chart",
@@ -53,5 +72,7 @@ __all__ = [
     "to_csv_bytes",
     "to_xlsx_bytes",
     "traits_chart",
+    "welch_interval",
+    "wilson_interval",
     "zip_by_segment",
 ]
