@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from segmentation.errors import DataError
-from segmentation.intake import parse_number
+from segmentation.intake import analyse_decimal_comma, parse_number
 
 _YES = {"1", "yes", "y", "true", "t", "是", "有"}
 _NO = {"0", "no", "n", "false", "f", "否", "无", "無"}
@@ -168,11 +168,16 @@ def _numbers(series: pd.Series, column: str) -> tuple[np.ndarray, int]:
         blank = np.isnan(values)
         bad = np.isinf(values)
     else:
-        text = series.astype("string").str.strip().str.lower().fillna("")
-        blank = text.isin(_BLANK).to_numpy()
-        yes, no = text.isin(_YES).to_numpy(), text.isin(_NO).to_numpy()
-        parsed = np.array([parse_number(v) for v in text.to_numpy()], dtype=float)
-        values = np.where(yes, 1.0, np.where(no, 0.0, parsed))
+        codes, uniques = pd.factorize(series.astype("string").str.strip().str.lower().fillna(""))
+        words = [str(u) for u in uniques]
+        numbers = [w for w in words if w not in _BLANK | _YES | _NO]
+        comma = analyse_decimal_comma(numbers[:5000])
+        each = np.array(
+            [1.0 if w in _YES else 0.0 if w in _NO else parse_number(w, decimal_comma=comma) for w in words],
+            dtype=float,
+        )
+        is_blank = np.array([w in _BLANK for w in words], dtype=bool)
+        values, blank = each[codes], is_blank[codes]
         bad = ~blank & ~np.isfinite(values)
     if bad.any():
         rows = series.index[bad]
