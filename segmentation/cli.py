@@ -144,6 +144,39 @@ def apply_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
+def _movement_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("recipe", type=Path, help="recipe JSON saved by the app or by `recipe --default`")
+    parser.add_argument(
+        "files", type=Path, nargs="+", help="an order history (with --from/--to) or two, earlier first"
+    )
+    parser.add_argument(
+        "--from", dest="start", default=None, metavar="DATE", help="earlier moment (YYYY-MM-DD)"
+    )
+    parser.add_argument("--to", dest="end", default=None, metavar="DATE", help="later moment (YYYY-MM-DD)")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="CSV to write, one row per customer")
+
+
+@command(
+    "movement",
+    "Compare the segments of two moments; write each customer's segment then and now.",
+    _movement_args,
+)
+def movement_cmd(args: argparse.Namespace) -> int:
+    from segmentation import recipe
+
+    rec = recipe.Recipe.from_json(args.recipe.read_bytes())
+    first, second, moved = recipe.compare(rec, _sources(args.files), start=args.start, end=args.end)
+    args.output.write_bytes(to_csv_bytes(moved.customers))
+    counts = ", ".join(f"{n:,} {status}" for status, n in moved.counts().items())
+    print(
+        f"{len(moved.customers):,} customers written to {args.output} ({first.label} to {second.label}: {counts}).",
+        file=sys.stderr,
+    )
+    for line in moved.biggest_moves():
+        print(line + ".", file=sys.stderr)
+    return 0
+
+
 def _measure_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("results", type=Path, help="campaign results: one row per customer (CSV, Excel)")
     parser.add_argument("--group-column", required=True, help="column naming each customer's group")

@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from segmentation.catalog import CustomerTable
-from segmentation.dataset import Dataset, SourceFile, load_dataset, suggest
+from segmentation.dataset import Dataset, SourceFile, as_of, load_dataset, suggest
 from segmentation.errors import DataError
-from segmentation.explain import generated_names
+from segmentation.explain import Movement, generated_names, movement
 from segmentation.intake import Mapping
 from segmentation.segmenters import (
     DEFAULT_FAMILIES,
@@ -115,6 +115,18 @@ def segment(
 
 def apply(recipe: Recipe, sources: Sequence[SourceFile]) -> tuple[Dataset, Segmentation]:
     """Read files with the recipe's confirmed column roles, then segment."""
+    dataset = read(recipe, sources)
+    return dataset, segment(dataset.table, recipe)
+
+
+def read(
+    recipe: Recipe,
+    sources: Sequence[SourceFile],
+    *,
+    reference_date: pd.Timestamp | None = None,
+    predictions: bool = True,
+) -> Dataset:
+    """Read files with the recipe's confirmed column roles (where a file has the same columns)."""
     by_kind = {kind: Mapping.from_dict(m) for kind, m in recipe.mappings.items()}
     mappings: dict[str, Mapping] = {}
     for source in sources:
@@ -123,8 +135,7 @@ def apply(recipe: Recipe, sources: Sequence[SourceFile]) -> tuple[Dataset, Segme
         # The saved roles apply when the new file has the same columns; otherwise use the suggestion.
         same = saved is not None and set(saved.roles) == set(suggestion.mapping.roles)
         mappings[source.name] = saved if saved is not None and same else suggestion.mapping
-    dataset = load_dataset(sources, mappings)
-    return dataset, segment(dataset.table, recipe)
+    return load_dataset(sources, mappings, reference_date=reference_date, predictions=predictions)
 
 
 def assignments(table: CustomerTable, seg: Segmentation, recipe: Recipe) -> pd.DataFrame:
@@ -169,3 +180,92 @@ def default_recipe(
         mappings=dataset.mappings,
         random_state=random_state,
     )
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One side of a comparison: its label (the date), its data and its segments."""
+
+    label: str
+    dataset: Dataset
+    segmentation: Segmentation
+
+
+def moments(
+    recipe: Recipe,
+    sources: Sequence[SourceFile],
+    *,
+    start: str | pd.Timestamp | None = None,
+    end: str | pd.Timestamp | None = None,
+) -> tuple[Moment, Moment]:
+    """The recipe's segments at two moments: two dates of one order history, or two order histories.
+
+    With one order history, ``start`` and ``end`` are required: each moment sees the orders before
+    its date. With two order histories (the first is the earlier), the dates, when given, are their
+    reference dates. A customer list given beside them is used at both moments.
+    """
+    kinds = [suggest(s)[1].mapping.kind for s in sources]
+    predicted = recipe.method in CLUSTER_METHODS and "predictive" in recipe.spec.families
+    histories = [s for s, k in zip(sources, kinds, strict=True) if k == "transactions"]
+    others = [s for s, k in zip(sources, kinds, strict=True) if k != "transactions"]
+    if len(histories) > 2:
+        raise DataError("Give one order history (with two dates) or two order histories, not more.")
+    if len(histories) == 2:
+        pairs = [(histories[0], start), (histories[1], end)]
+        out = []
+        for source, date in pairs:
+            dataset = read(recipe, [source, *others], reference_date=_day(date), predictions=predicted)
+            label = f"{dataset.table.reference_date:%Y-%m-%d}"
+            out.append(Moment(label, dataset, segment(dataset.table, recipe)))
+        return out[0], out[1]
+    if start is None or end is None:
+        raise DataError("Give the two dates to compare (from and to), or two order histories.")
+    days = [_when(start), _when(end)]
+    if days[0] >= days[1]:
+        raise DataError("The 'from' date must come before the 'to' date.")
+    dataset = read(recipe, sources, predictions=False)
+    first, second = (
+        Moment(f"{day:%Y-%m-%d}", ds, segment(ds.table, recipe))
+        for day, ds in ((d, as_of(dataset, d, predictions=predicted)) for d in days)
+    )
+    return first, second
+
+
+def _when(value: str | pd.Timestamp) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(value).normalize()
+    except (ValueError, TypeError) as exc:
+        raise DataError(f"'{value}' is not a date; write it as YYYY-MM-DD.") from exc
+
+
+def _day(value: str | pd.Timestamp | None) -> pd.Timestamp | None:
+    return None if value is None else _when(value)
+
+
+def compare(
+    recipe: Recipe,
+    sources: Sequence[SourceFile],
+    *,
+    start: str | pd.Timestamp | None = None,
+    end: str | pd.Timestamp | None = None,
+) -> tuple[Moment, Moment, Movement]:
+    """:func:`moments` and the movement between them.
+
+    Revenue per cell is what the customers spent between the two moments (one order history), or
+    in the later order history (two files).
+    """
+    first, second = moments(recipe, sources, start=start, end=end)
+    spent_now = _spend(second.dataset.table)
+    if first.dataset.con is second.dataset.con:
+        spent = spent_now.sub(_spend(first.dataset.table), fill_value=0.0)
+    else:
+        spent = spent_now
+    moved = movement(
+        first.segmentation, second.segmentation, revenue=spent, then_label=first.label, now_label=second.label
+    )
+    return first, second, moved
+
+
+def _spend(table: CustomerTable) -> pd.Series:
+    frame = table.frame
+    return frame["monetary"].astype(float) if "monetary" in frame else pd.Series(0.0, index=frame.index)

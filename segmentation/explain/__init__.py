@@ -11,6 +11,7 @@ from segmentation.explain.embedding import (
     umap_layout,
     warm_up,
 )
+from segmentation.explain.movement import LOST, NEW, Movement, membership_history, movement
 from segmentation.explain.profiling import (
     SegmentProfile,
     generated_names,
@@ -21,10 +22,15 @@ from segmentation.explain.profiling import (
 )
 
 __all__ = [
+    "LOST",
+    "NEW",
     "MapLayout",
+    "Movement",
     "SegmentProfile",
     "generated_names",
     "heatmap_frame",
+    "membership_history",
+    "movement",
     "plot_sample",
     "profile_segments",
     "profiles_frame",
