@@ -115,9 +115,11 @@ def _recipe_args(parser: argparse.ArgumentParser) -> None:
 @command("recipe", "Write a sensible default recipe (k-means, recommended k) for these files.", _recipe_args)
 def recipe_cmd(args: argparse.Namespace) -> int:
     from segmentation.dataset import load_dataset
-    from segmentation.recipe import default_recipe
+    from segmentation.recipe import default_recipe, fit
 
-    text = default_recipe(load_dataset(_sources(args.files), predictions=False)).to_json()
+    dataset = load_dataset(_sources(args.files), predictions=False)
+    _, fitted = fit(dataset.table, default_recipe(dataset))  # the recipe keeps the fitted segments
+    text = fitted.to_json()
     if args.output:
         args.output.write_text(text + "\n", encoding="utf-8")
     else:
@@ -129,6 +131,9 @@ def _apply_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("recipe", type=Path, help="recipe JSON saved by the app or by `recipe --default`")
     parser.add_argument("files", type=Path, nargs="+", help="order history and/or customer list")
     parser.add_argument("-o", "--output", type=Path, required=True, help="CSV to write, one row per customer")
+    parser.add_argument(
+        "--refit", action="store_true", help="fit the segments again instead of using the recipe's saved ones"
+    )
 
 
 @command("apply", "Segment files with a saved recipe; write one row per customer.", _apply_args)
@@ -136,11 +141,19 @@ def apply_cmd(args: argparse.Namespace) -> int:
     from segmentation import recipe
 
     rec = recipe.Recipe.from_json(args.recipe.read_bytes())
-    dataset, seg = recipe.apply(rec, _sources(args.files))
+    dataset, seg = recipe.apply(rec, _sources(args.files), refit=args.refit)
     rows = recipe.assignments(dataset.table, seg, rec)
     args.output.write_bytes(to_csv_bytes(rows))
     sizes = ", ".join(f"{name}: {n:,}" for name, n in seg.sizes().items())
     print(f"{len(rows):,} customers written to {args.output} ({sizes}).", file=sys.stderr)
+    if seg.params.get("frozen"):
+        print(
+            f"Assigned to the recipe's {len(seg.names)} saved segments, same numbers and names; "
+            "nothing was refitted (use --refit to fit them again on this data).",
+            file=sys.stderr,
+        )
+    elif rec.model is not None:
+        print("Segments refitted on this data (--refit): numbers and names may differ.", file=sys.stderr)
     return 0
 
 

@@ -1,15 +1,17 @@
 """The recipe: the whole path from raw columns to named segments as one plain JSON document.
 
-Mapping + criteria + method + parameters + seed. The same recipe on the same data gives the same
-segments in the same order with the same names. Loading a recipe parses JSON and validates fields:
-it never imports, evaluates or executes anything it contains.
+Mapping + criteria + method + parameters + seed, and for clusters the fitted model as plain numbers
+(``model``: see :mod:`segmentation.segmenters.frozen`). The same recipe on the same data gives the same
+segments in the same order with the same names; a recipe with a model assigns new data to its saved
+segments without refitting. Loading a recipe parses JSON and validates fields: it never imports,
+evaluates or executes anything it contains.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -25,10 +27,12 @@ from segmentation.segmenters import (
     RULE_SETS,
     CriteriaEncoder,
     CriteriaSpec,
+    FrozenModel,
     Rule,
     cluster_segmentation,
     custom_segments,
     default_criteria,
+    freeze,
     scan_k,
     usable_features,
 )
@@ -49,10 +53,22 @@ class Recipe:
     random_state: int = 0
     names: list[str] | None = None
     version: int = VERSION
+    #: The fitted segments as plain data (clusters only); None: segments are fitted on each run.
+    model: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if self.method not in (*CLUSTER_METHODS, *RULE_SETS, "custom"):
             raise DataError(f"This recipe uses an unknown method '{self.method}'.")
+        if self.model is not None:
+            try:
+                FrozenModel.from_dict(self.model)
+            except ValueError as exc:
+                raise DataError(str(exc)) from exc
+
+    @property
+    def frozen(self) -> FrozenModel | None:
+        """The saved model, when the recipe carries one."""
+        return FrozenModel.from_dict(self.model) if self.model is not None else None
 
     @property
     def spec(self) -> CriteriaSpec:
@@ -86,16 +102,45 @@ def encode(table: CustomerTable, spec: CriteriaSpec) -> tuple[CriteriaEncoder, n
 
 
 def segment(
-    table: CustomerTable, recipe: Recipe, encoded: tuple[CriteriaEncoder, np.ndarray] | None = None
+    table: CustomerTable,
+    recipe: Recipe,
+    encoded: tuple[CriteriaEncoder, np.ndarray] | None = None,
+    *,
+    refit: bool = False,
 ) -> Segmentation:
     """Apply a recipe to a customer table: same data and recipe, same segments, order and names.
 
-    ``encoded`` (from :func:`encode` with the recipe's criteria) saves encoding a large table again.
+    A recipe with a saved model assigns every customer to its saved segments (``params["frozen"]``
+    is then True); ``refit=True`` fits again instead. ``encoded`` (from :func:`encode` with the
+    recipe's criteria) saves encoding a large table again.
     """
+    if recipe.model is not None and not refit and recipe.method in CLUSTER_METHODS:
+        return assign_frozen(table, recipe)
+    return fit(table, recipe, encoded)[0]
+
+
+def assign_frozen(table: CustomerTable, recipe: Recipe) -> Segmentation:
+    """Every customer of ``table`` in one of the recipe's saved segments; nothing is refitted."""
+    model = recipe.frozen
+    if model is None:
+        raise DataError("This recipe has no saved segments to assign customers to.")
+    try:
+        codes = model.assign(table.frame)
+    except ValueError as exc:
+        raise DataError(f"{exc} Refit the segments on this data instead (the refit option).") from exc
+    params = {**recipe.params, "frozen": True, "named": True}
+    return Segmentation.from_codes(codes.to_numpy(), table.frame.index, model.names, recipe.method, params)
+
+
+def fit(
+    table: CustomerTable, recipe: Recipe, encoded: tuple[CriteriaEncoder, np.ndarray] | None = None
+) -> tuple[Segmentation, Recipe]:
+    """Fit the recipe's segments on ``table``; the recipe returned carries the fitted model (clusters)."""
+    fitted = None
     if recipe.method in CLUSTER_METHODS:
         encoded = encoded or encode(table, recipe.spec)
         k = int(recipe.params.get("k") or scan_k(encoded[1], random_state=recipe.random_state).recommended_k)
-        seg, _ = cluster_segmentation(
+        seg, fitted = cluster_segmentation(
             table, recipe.spec, method=recipe.method, k=k, random_state=recipe.random_state, encoded=encoded
         )
         seg = seg.renamed(generated_names(table, seg))
@@ -110,13 +155,23 @@ def segment(
                 "The recipe's segment names do not match the number of segments found in this data."
             )
         seg = seg.renamed(recipe.names)
-    return seg
+    if fitted is None:
+        return seg, recipe
+    X = (
+        fitted.encoder.transform(table.frame.sort_index(kind="stable"))
+        if recipe.method == "hdbscan"
+        else None
+    )
+    model = freeze(fitted, seg.names, X).to_dict()
+    return seg, replace(recipe, model=model, params={**recipe.params, "k": int(seg.params.get("k", 0))})
 
 
-def apply(recipe: Recipe, sources: Sequence[SourceFile]) -> tuple[Dataset, Segmentation]:
-    """Read files with the recipe's confirmed column roles, then segment."""
+def apply(
+    recipe: Recipe, sources: Sequence[SourceFile], *, refit: bool = False
+) -> tuple[Dataset, Segmentation]:
+    """Read files with the recipe's confirmed column roles, then segment (saved segments unless ``refit``)."""
     dataset = read(recipe, sources)
-    return dataset, segment(dataset.table, recipe)
+    return dataset, segment(dataset.table, recipe, refit=refit)
 
 
 def read(
@@ -211,22 +266,29 @@ def moments(
     if len(histories) > 2:
         raise DataError("Give one order history (with two dates) or two order histories, not more.")
     if len(histories) == 2:
-        pairs = [(histories[0], start), (histories[1], end)]
-        out = []
-        for source, date in pairs:
-            dataset = read(recipe, [source, *others], reference_date=_day(date), predictions=predicted)
-            label = f"{dataset.table.reference_date:%Y-%m-%d}"
-            out.append(Moment(label, dataset, segment(dataset.table, recipe)))
-        return out[0], out[1]
+        pair = [
+            read(recipe, [source, *others], reference_date=_day(date), predictions=predicted)
+            for source, date in ((histories[0], start), (histories[1], end))
+        ]
+        labels = [f"{ds.table.reference_date:%Y-%m-%d}" for ds in pair]
+        return _moments(recipe, labels, pair)
     if start is None or end is None:
         raise DataError("Give the two dates to compare (from and to), or two order histories.")
     days = [_when(start), _when(end)]
     if days[0] >= days[1]:
         raise DataError("The 'from' date must come before the 'to' date.")
     dataset = read(recipe, sources, predictions=False)
+    pair = [as_of(dataset, d, predictions=predicted) for d in days]
+    return _moments(recipe, [f"{d:%Y-%m-%d}" for d in days], pair)
+
+
+def _moments(recipe: Recipe, labels: list[str], pair: list[Dataset]) -> tuple[Moment, Moment]:
+    """Segment both moments with the same segments: clusters fitted once (at the earlier moment
+    unless the recipe has a saved model), then assigned at both, so names mean the same thing."""
+    if recipe.method in CLUSTER_METHODS and recipe.model is None:
+        _, recipe = fit(pair[0].table, recipe)
     first, second = (
-        Moment(f"{day:%Y-%m-%d}", ds, segment(ds.table, recipe))
-        for day, ds in ((d, as_of(dataset, d, predictions=predicted)) for d in days)
+        Moment(label, ds, segment(ds.table, recipe)) for label, ds in zip(labels, pair, strict=True)
     )
     return first, second
 

@@ -20,6 +20,7 @@ from segmentation.segmenters.criteria import (
 )
 from segmentation.segmenters.criteria_encoder import CriteriaEncoder, MixedEncoder
 from segmentation.segmenters.custom_rules import Condition, Rule, custom_segments, rule_sizes
+from segmentation.segmenters.frozen import FrozenModel, freeze
 from segmentation.segmenters.kprototypes import KPrototypes
 from segmentation.segmenters.kscan import PREFERRED_K, KScan, recommend, scan_k, silhouettes, stability_word
 from segmentation.segmenters.rules import (
@@ -57,6 +58,7 @@ __all__ = [
     "Condition",
     "CriteriaEncoder",
     "CriteriaSpec",
+    "FrozenModel",
     "KPrototypes",
     "KScan",
     "MixedEncoder",
@@ -68,6 +70,7 @@ __all__ = [
     "cluster_segmentation",
     "custom_segments",
     "default_criteria",
+    "freeze",
     "lifecycle_stages",
     "loyalty_tiers",
     "needs_log",
