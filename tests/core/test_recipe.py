@@ -92,6 +92,15 @@ def test_command_line_default_recipe_then_apply(tmp_path):
     assert rows["customer_id"].is_unique
     assert {"customer_id", "segment_id", "segment", "recency_days", "monetary"} <= set(rows.columns)
     assert rows["segment_id"].min() == 1
+    assert "saved segments" in done.stderr and "nothing was refitted" in done.stderr
+    assert json.loads(rec_path.read_text(encoding="utf-8"))["model"]["clusterer"]["method"] == "kmeans"
+    refit = subprocess.run(
+        [*run, "apply", str(rec_path), str(EXCERPT), "-o", str(out), "--refit"],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert refit.returncode == 0 and "refitted" in refit.stderr
+    refitted = pd.read_csv(out, encoding="utf-8-sig", dtype={"customer_id": str})
+    assert refitted["segment_id"].equals(rows["segment_id"])  # same data, same seed: same groups
     missing = subprocess.run(
         [*run, "apply", str(rec_path), str(tmp_path / "nope.csv"), "-o", str(out)],
         cwd=ROOT,
