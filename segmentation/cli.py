@@ -205,11 +205,9 @@ def _measure_args(parser: argparse.ArgumentParser) -> None:
 
 @command("measure", "Measure a campaign: each group against control, per segment, as JSON.", _measure_args)
 def measure_cmd(args: argparse.Namespace) -> int:
-    from segmentation.intake import read_table
-    from segmentation.outputs import measure
+    from segmentation.outputs import measure, read_results
 
-    raw = read_table(args.results, name=args.results.name)
-    frame = raw.con.execute(f"SELECT * FROM {raw.table}").df()
+    frame = read_results(args.results, args.results.name)
     id_column = args.id_column or ("customer_id" if "customer_id" in frame.columns else None)
     result = measure(
         frame,

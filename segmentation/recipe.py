@@ -282,6 +282,28 @@ def moments(
     return _moments(recipe, [f"{d:%Y-%m-%d}" for d in days], pair)
 
 
+def compare_dates(
+    recipe: Recipe, dataset: Dataset, start: str | pd.Timestamp, end: str | pd.Timestamp
+) -> tuple[Moment, Moment, Movement]:
+    """Two dates of a loaded order history: each moment's segments and the movement between them."""
+    days = [_when(start), _when(end)]
+    if days[0] >= days[1]:
+        raise DataError("The 'from' date must come before the 'to' date.")
+    predicted = recipe.method in CLUSTER_METHODS and "predictive" in recipe.spec.families
+    pair = [as_of(dataset, d, predictions=predicted) for d in days]
+    first, second = _moments(recipe, [f"{d:%Y-%m-%d}" for d in days], pair)
+    return first, second, _movement(first, second)
+
+
+def _movement(first: Moment, second: Moment) -> Movement:
+    spent = _spend(second.dataset.table)
+    if first.dataset.con is second.dataset.con:
+        spent = spent.sub(_spend(first.dataset.table), fill_value=0.0)
+    return movement(
+        first.segmentation, second.segmentation, revenue=spent, then_label=first.label, now_label=second.label
+    )
+
+
 def _moments(recipe: Recipe, labels: list[str], pair: list[Dataset]) -> tuple[Moment, Moment]:
     """Segment both moments with the same segments: clusters fitted once (at the earlier moment
     unless the recipe has a saved model), then assigned at both, so names mean the same thing."""
@@ -317,15 +339,7 @@ def compare(
     in the later order history (two files).
     """
     first, second = moments(recipe, sources, start=start, end=end)
-    spent_now = _spend(second.dataset.table)
-    if first.dataset.con is second.dataset.con:
-        spent = spent_now.sub(_spend(first.dataset.table), fill_value=0.0)
-    else:
-        spent = spent_now
-    moved = movement(
-        first.segmentation, second.segmentation, revenue=spent, then_label=first.label, now_label=second.label
-    )
-    return first, second, moved
+    return first, second, _movement(first, second)
 
 
 def _spend(table: CustomerTable) -> pd.Series:

@@ -46,6 +46,13 @@ class Movement:
             index=list(dict.fromkeys(t["from_segment"])), columns=list(dict.fromkeys(t["to_segment"]))
         ).fillna(0)
 
+    def cell(self, then: str, now: str) -> pd.DataFrame:
+        """The customers of one cell of the transition table (``NEW``/``LOST`` for absent ones)."""
+        c = self.customers
+        before = c["segment_then"].fillna(NEW)
+        after = c["segment_now"].fillna(LOST)
+        return c[(before == then) & (after == now)].reset_index(drop=True)
+
     def counts(self) -> dict[str, int]:
         """Customers per status: stayed, moved, new, lost."""
         found = self.customers["status"].value_counts()

@@ -14,6 +14,7 @@ from segmentation.outputs.export import (
     zip_by_segment,
 )
 from segmentation.outputs.kscan_charts import kscan_chart
+from segmentation.outputs.loop_charts import lift_chart, movement_chart
 from segmentation.outputs.map_charts import brushed_ids, geo_chart, map_chart, place_mix_chart
 from segmentation.outputs.measurement import (
     LABELS,
@@ -24,7 +25,7 @@ from segmentation.outputs.measurement import (
     outcomes_from_orders,
 )
 from segmentation.outputs.report import chart_svg, report_html
-from segmentation.outputs.results_file import RowCount, guess_control
+from segmentation.outputs.results_file import RowCount, group_values, guess_control, read_results
 from segmentation.outputs.segment_charts import (
     heatmap_chart,
     priority_chart,
@@ -50,11 +51,14 @@ __all__ = [
     "campaign_list",
     "chart_svg",
     "geo_chart",
+    "group_values",
     "guess_control",
     "heatmap_chart",
     "kscan_chart",
+    "lift_chart",
     "map_chart",
     "measure",
+    "movement_chart",
     "neutralise",
     "newcombe_interval",
     "normalise_phone",
@@ -62,6 +66,7 @@ __all__ = [
     "place_mix_chart",
     "platform_file",
     "priority_chart",
+    "read_results",
     "report_html",
     "segment_sizes",
     "sizes_chart",

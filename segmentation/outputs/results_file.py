@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from segmentation.errors import DataError
-from segmentation.intake import analyse_decimal_comma, parse_number
+from segmentation.intake import analyse_decimal_comma, parse_number, read_table
 
 _YES = {"1", "yes", "y", "true", "t", "是", "有"}
 _NO = {"0", "no", "n", "false", "f", "否", "无", "無"}
@@ -113,6 +114,17 @@ def clean_results(
     frame.attrs["control"] = control
     rows = RowCount(read, int(keep.sum()), {k: v for k, v in set_aside.items() if v}, tuple(notes))
     return frame, rows, kinds
+
+
+def read_results(source: bytes | Path, name: str) -> pd.DataFrame:
+    """A results file (CSV, Excel, Parquet; any encoding or separator) as text columns, rows in file order."""
+    raw = read_table(source, name=name)
+    return raw.con.execute(f"SELECT * FROM {raw.table}").df()
+
+
+def group_values(results: pd.DataFrame, column: str, limit: int = 50) -> list[str]:
+    """The distinct groups of a column (stripped, blanks left out), most customers first."""
+    return [str(v) for v in _text(results[column]).value_counts().index[:limit]]
 
 
 def guess_control(values: Sequence[str]) -> str | None:

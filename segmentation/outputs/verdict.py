@@ -55,7 +55,9 @@ def _clearest(segs: pd.DataFrame, sign: float) -> str:
     strong = segs[(segs["label"] == "significant") & (segs["diff"] * sign > 0)]
     if strong.empty:
         return "; no single segment shows it clearly on its own"
-    strong = strong.reindex(strong["diff"].abs().sort_values(ascending=False).index).head(2)
+    # clearest: the interval's bound nearest to zero lies furthest from it
+    bound = (strong["low"] if sign > 0 else -strong["high"]).sort_values(ascending=False)
+    strong = strong.loc[bound.index].head(2)
     parts = [
         f"{r['segment']} ({effect_text(r['kind'], r['diff'], r['low'], r['high'], signed=True, inner=True)})"
         for _, r in strong.iterrows()
