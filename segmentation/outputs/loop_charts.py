@@ -32,10 +32,12 @@ def lift_chart(m: Measurement, outcome: str) -> alt.TopLevelMixin:
     unit = "points" if rate else "per customer"
     y = alt.Y("segment:N", sort=order, title=None)
     base = alt.Chart(rows[["segment", "arm", "diff", "low", "high", "label", "verdict", "n"]])
+    offset = alt.YOffset("arm:N", title="Group")
     bars = base.mark_rule(strokeWidth=3).encode(
         x=alt.X("low:Q", title=f"Difference from {m.control} ({unit}), 95% interval"),
         x2="high:Q",
         y=y,
+        yOffset=offset,
         color=colour,
     )
     tooltip = [
@@ -44,10 +46,15 @@ def lift_chart(m: Measurement, outcome: str) -> alt.TopLevelMixin:
         alt.Tooltip("high:Q", title="To", format=".2f"), alt.Tooltip("verdict:N", title="Verdict"),
         alt.Tooltip("n:Q", title="Customers in group", format=","),
     ]  # fmt: skip
-    dots = base.mark_point(filled=True, size=90).encode(x="diff:Q", y=y, color=colour, tooltip=tooltip)
-    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=NEGATIVE, strokeDash=[4, 3]).encode(x="x:Q")
-    layered = alt.layer(bars, dots, zero).properties(width="container", height=alt.Step(28))
-    chart = layered.facet(row=alt.Row("arm:N", title=None)) if len(m.treated) > 1 else layered
+    shape = alt.Shape(
+        "arm:N", title="Group", legend=alt.Legend(orient="bottom") if len(m.treated) > 1 else None
+    )
+    dots = base.mark_point(filled=True, size=90).encode(
+        x="diff:Q", y=y, yOffset=offset, color=colour, shape=shape, tooltip=tooltip
+    )
+    zero = base.mark_rule(color=NEGATIVE, strokeDash=[4, 3]).encode(x=alt.datum(0))
+    step = 14 * max(len(m.treated), 1) + 10
+    chart = alt.layer(bars, dots, zero).properties(width="container", height=alt.Step(step))
     return style(chart, f"Effect on {outcome} by segment", "Dots: measured difference; lines: 95% interval")
 
 
@@ -57,7 +64,12 @@ def movement_chart(transitions: pd.DataFrame) -> alt.TopLevelMixin:
     rows = list(dict.fromkeys(data["from_segment"]))
     cols = list(dict.fromkeys(data["to_segment"]))
     base = alt.Chart(data).encode(
-        x=alt.X("to_segment:N", sort=cols, title="Segment now", axis=alt.Axis(labelAngle=-30)),
+        x=alt.X(
+            "to_segment:N",
+            sort=cols,
+            title="Segment now",
+            axis=alt.Axis(orient="top", labelAngle=-25, labelLimit=160),
+        ),
         y=alt.Y("from_segment:N", sort=rows, title="Segment then"),
     )
     cells = base.mark_rect().encode(

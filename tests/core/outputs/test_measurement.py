@@ -236,3 +236,30 @@ def test_guess_control() -> None:
     assert guess_control(["target", "holdout"]) == "holdout"
     assert guess_control(["E-mail A", "Control group"]) == "Control group"
     assert guess_control(["A", "B"]) is None
+
+
+def test_charts_carry_every_interval_and_every_move() -> None:
+    from segmentation.explain import movement
+    from segmentation.outputs import lift_chart, movement_chart
+    from segmentation.segments import Segmentation
+
+    df = pd.concat(
+        [
+            _results({"holdout": (60, 6), "A": (60, 9), "B": (60, 15)}, "S1"),
+            _results({"holdout": (60, 6), "A": (60, 6), "B": (60, 7)}, "S2"),
+        ],
+        ignore_index=True,
+    )
+    m = measure(df, group_column="group", control="holdout", outcomes=["converted"], segment_column="segment")
+    spec = lift_chart(m, "converted").to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert len(rows) == 3 * 2  # (overall + 2 segments) x 2 arms
+    b_s1 = next(r for r in rows if r["segment"] == "S1" and r["arm"] == "B")
+    assert b_s1["diff"] == pytest.approx(100 * (15 / 60 - 6 / 60))  # in points
+    with pytest.raises(ValueError, match="No result"):
+        lift_chart(m, "revenue")
+    index = pd.Index(["a", "b", "c"], name="customer_id")
+    then = Segmentation.from_codes([0, 0, 1], index, ("X", "Y"), "t", {})
+    now = Segmentation.from_codes([0, 1, 1], index, ("X", "Y"), "t", {})
+    grid = next(iter(movement_chart(movement(then, now).transitions).to_dict()["datasets"].values()))
+    assert sum(r["customers"] for r in grid) == 3 and len(grid) == 3 * 3 - 1

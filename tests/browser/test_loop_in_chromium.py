@@ -1,0 +1,62 @@
+"""Closing the loop in real Chromium: segment movement between two dates, a campaign measured from an
+upload, and bad result files answered in plain words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from harness import screenshot
+
+from segmentation.samples import generate, write_campaign
+
+pytestmark = pytest.mark.browser
+
+
+def see(page, text: str, timeout: float = 240_000) -> None:
+    page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
+
+
+def nav(page, name: str) -> None:
+    page.get_by_role("link", name=name).first.click()
+
+
+def upload(page, path: Path) -> None:
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
+
+
+def test_movement_and_measurement(page, tmp_path: Path) -> None:
+    page.get_by_role("button", name="One-click demo").click()
+    see(page, "What to do")
+
+    nav(page, "Movement")
+    see(page, "Where customers went")
+    see(page, "kept their segment")
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
+    page.wait_for_timeout(1_500)
+    screenshot(page, "10_movement")
+
+    nav(page, "Measure")
+    see(page, "Measure a campaign")
+    upload(page, write_campaign(tmp_path, generate()))
+    see(page, "E-mail B raised the converted rate")
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
+    page.wait_for_timeout(1_500)
+    screenshot(page, "11_measure")
+
+    bad = tmp_path / "bad_results.csv"
+    bad.write_text(
+        "customer_id,group,converted\na,holdout,1\nb,target,yes\nc,target,lots\n", encoding="utf-8"
+    )
+    upload(page, bad)
+    see(page, "not numbers (line 4: 'lots')")
+    screenshot(page, "12_measure_bad_file")
+
+    unknown = tmp_path / "unknown_customers.csv"
+    lines = ["customer_id,group,converted"] + [
+        f"X{i},{'holdout' if i % 2 else 'target'},{i % 3 == 0:d}" for i in range(40)
+    ]
+    unknown.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    upload(page, unknown)
+    see(page, "None of the 40 customers in the results is in the current data")
+    screenshot(page, "13_measure_unknown")
