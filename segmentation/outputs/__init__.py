@@ -24,7 +24,7 @@ from segmentation.outputs.measurement import (
     measure,
     outcomes_from_orders,
 )
-from segmentation.outputs.report import chart_svg, report_html
+from segmentation.outputs.report import chart_svg, report_html, segmentation_report
 from segmentation.outputs.results_file import RowCount, group_values, guess_control, read_results
 from segmentation.outputs.segment_charts import (
     heatmap_chart,
@@ -69,6 +69,7 @@ __all__ = [
     "read_results",
     "report_html",
     "segment_sizes",
+    "segmentation_report",
     "sizes_chart",
     "to_csv_bytes",
     "to_xlsx_bytes",
