@@ -22,6 +22,10 @@ def nav(page, name: str) -> None:
 
 
 def upload(page, path: Path) -> None:
+    delete = page.locator('[data-testid="stFileUploaderDeleteBtn"] button')
+    if delete.count():
+        delete.first.click()
+        page.wait_for_timeout(1_000)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
 
 
@@ -40,9 +44,11 @@ def test_movement_and_measurement(page, tmp_path: Path) -> None:
     see(page, "Measure a campaign")
     upload(page, write_campaign(tmp_path, generate()))
     see(page, "E-mail B raised the converted rate")
-    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
-    page.wait_for_timeout(1_500)
     screenshot(page, "11_measure")
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(1_500)
+    screenshot(page, "11b_measure_chart")
 
     bad = tmp_path / "bad_results.csv"
     bad.write_text(
