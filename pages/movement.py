@@ -1,6 +1,7 @@
 """Movement: how customers moved between the segments from one date to another."""
 
-import pandas as pd
+import datetime as dt
+
 import streamlit as st
 
 from segmentation import recipe
@@ -14,9 +15,11 @@ widgets.lead(
     f"Compare the segments of **{active.title}** at two dates: who stayed, who moved, who is new. "
     "Both dates use the same segments, so a name means the same thing at each."
 )
-reference = pd.Timestamp(dataset.table.reference_date or pd.Timestamp.today()).date()
+reference = (
+    dataset.table.reference_date.date() if dataset.table.reference_date is not None else dt.date.today()
+)
 left, right = st.columns(2)
-start = left.date_input("From", value=reference - pd.Timedelta(days=90), key="movement_from")
+start = left.date_input("From", value=reference - dt.timedelta(days=90), key="movement_from")
 end = right.date_input("To", value=reference, max_value=reference, key="movement_to")
 with widgets.friendly_errors("Comparing the two dates"):
     first, second, moved = recipe.compare_dates(active.recipe, dataset, str(start), str(end))
