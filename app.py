@@ -17,9 +17,11 @@ pages = {
         st.Page("pages/segments.py", title="Segments", icon=":material/donut_small:"),
         st.Page("pages/map.py", title="Map", icon=":material/scatter_plot:"),
         st.Page("pages/profiles.py", title="Profiles", icon=":material/badge:"),
+        st.Page("pages/movement.py", title="Movement", icon=":material/swap_horiz:"),
     ],
     "Act": [
         st.Page("pages/export.py", title="Export", icon=":material/download:"),
+        st.Page("pages/measure.py", title="Measure", icon=":material/query_stats:"),
         st.Page("pages/help.py", title="Help & glossary", icon=":material/help:"),
     ],
 }

@@ -175,9 +175,11 @@ def _recipe_args(parser: argparse.ArgumentParser) -> None:
 @command("recipe", "Write a sensible default recipe (k-means, recommended k) for these files.", _recipe_args)
 def recipe_cmd(args: argparse.Namespace) -> int:
     from segmentation.dataset import load_dataset
-    from segmentation.recipe import default_recipe
+    from segmentation.recipe import default_recipe, fit
 
-    text = default_recipe(load_dataset(_sources(args.files), predictions=False)).to_json()
+    dataset = load_dataset(_sources(args.files), predictions=False)
+    _, fitted = fit(dataset.table, default_recipe(dataset))  # the recipe keeps the fitted segments
+    text = fitted.to_json()
     if args.output:
         args.output.write_text(text + "\n", encoding="utf-8")
     else:
@@ -189,6 +191,9 @@ def _apply_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("recipe", type=Path, help="recipe JSON saved by the app or by `recipe --default`")
     parser.add_argument("files", type=Path, nargs="+", help="order history and/or customer list")
     parser.add_argument("-o", "--output", type=Path, required=True, help="CSV to write, one row per customer")
+    parser.add_argument(
+        "--refit", action="store_true", help="fit the segments again instead of using the recipe's saved ones"
+    )
 
 
 @command("apply", "Segment files with a saved recipe; write one row per customer.", _apply_args)
@@ -196,11 +201,85 @@ def apply_cmd(args: argparse.Namespace) -> int:
     from segmentation import recipe
 
     rec = recipe.Recipe.from_json(args.recipe.read_bytes())
-    dataset, seg = recipe.apply(rec, _sources(args.files))
+    dataset, seg = recipe.apply(rec, _sources(args.files), refit=args.refit)
     rows = recipe.assignments(dataset.table, seg, rec)
     args.output.write_bytes(to_csv_bytes(rows))
     sizes = ", ".join(f"{name}: {n:,}" for name, n in seg.sizes().items())
     print(f"{len(rows):,} customers written to {args.output} ({sizes}).", file=sys.stderr)
+    if seg.params.get("frozen"):
+        print(
+            f"Assigned to the recipe's {len(seg.names)} saved segments, same numbers and names; "
+            "nothing was refitted (use --refit to fit them again on this data).",
+            file=sys.stderr,
+        )
+    elif rec.model is not None:
+        print("Segments refitted on this data (--refit): numbers and names may differ.", file=sys.stderr)
+    return 0
+
+
+def _movement_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("recipe", type=Path, help="recipe JSON saved by the app or by `recipe --default`")
+    parser.add_argument(
+        "files", type=Path, nargs="+", help="an order history (with --from/--to) or two, earlier first"
+    )
+    parser.add_argument(
+        "--from", dest="start", default=None, metavar="DATE", help="earlier moment (YYYY-MM-DD)"
+    )
+    parser.add_argument("--to", dest="end", default=None, metavar="DATE", help="later moment (YYYY-MM-DD)")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="CSV to write, one row per customer")
+
+
+@command(
+    "movement",
+    "Compare the segments of two moments; write each customer's segment then and now.",
+    _movement_args,
+)
+def movement_cmd(args: argparse.Namespace) -> int:
+    from segmentation import recipe
+
+    rec = recipe.Recipe.from_json(args.recipe.read_bytes())
+    first, second, moved = recipe.compare(rec, _sources(args.files), start=args.start, end=args.end)
+    args.output.write_bytes(to_csv_bytes(moved.customers))
+    counts = ", ".join(f"{n:,} {status}" for status, n in moved.counts().items())
+    print(
+        f"{len(moved.customers):,} customers written to {args.output} ({first.label} to {second.label}: {counts}).",
+        file=sys.stderr,
+    )
+    for line in moved.biggest_moves():
+        print(line + ".", file=sys.stderr)
+    return 0
+
+
+def _measure_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("results", type=Path, help="campaign results: one row per customer (CSV, Excel)")
+    parser.add_argument("--group-column", required=True, help="column naming each customer's group")
+    parser.add_argument("--control", required=True, help="value of the control (holdout) group")
+    parser.add_argument("--segment-column", default=None, help="column holding each customer's segment")
+    parser.add_argument(
+        "--outcome", action="append", required=True, help="outcome column (0/1 or amount); repeat for more"
+    )
+    parser.add_argument(
+        "--id-column", default=None, help="customer id column (default: customer_id when present)"
+    )
+
+
+@command("measure", "Measure a campaign: each group against control, per segment, as JSON.", _measure_args)
+def measure_cmd(args: argparse.Namespace) -> int:
+    from segmentation.outputs import measure, read_results
+
+    frame = read_results(args.results, args.results.name)
+    id_column = args.id_column or ("customer_id" if "customer_id" in frame.columns else None)
+    result = measure(
+        frame,
+        group_column=args.group_column,
+        control=args.control,
+        outcomes=args.outcome,
+        segment_column=args.segment_column,
+        id_column=id_column,
+    )
+    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    for line in (result.rows.summary(), *result.rows.notes, *result.verdicts()):
+        print(line, file=sys.stderr)
     return 0
 
 

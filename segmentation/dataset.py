@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 
 from segmentation.catalog import CustomerTable
-from segmentation.errors import DataError
+from segmentation.errors import DataError, quote_relation
 from segmentation.features import build_customer_table, predict_churn, with_predictions
 from segmentation.intake import (
     Intake,
@@ -173,6 +173,40 @@ def load_dataset(
         transactions=orders.transactions if orders else None,
         notes=tuple(notes),
         events=events.events if events else None,
+    )
+
+
+def as_of(dataset: Dataset, date: pd.Timestamp | str, *, predictions: bool = True) -> Dataset:
+    """The dataset as it stood on ``date``: only orders before that day, measured to that day.
+
+    Used to compare the segments of two moments of one order history. Customers of a customer list
+    without an order before ``date`` keep their attributes (and no order features).
+    """
+    if dataset.con is None or dataset.transactions is None:
+        raise DataError("Comparing two dates needs an order history; a customer list alone has no dates.")
+    day = pd.Timestamp(date).normalize()
+    view = f"tx_as_of_{day:%Y%m%d}"
+    dataset.con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {quote_relation(dataset.transactions)} "
+        f"WHERE ts < DATE '{day:%Y-%m-%d}'"
+    )
+    row = dataset.con.execute(f"SELECT count(*) FROM {view}").fetchone()
+    if not row or not row[0]:
+        raise DataError(f"No order is dated before {day:%Y-%m-%d}; choose a later date.")
+    orders = next(f.intake for f in dataset.files if f.kind == "transactions")
+    customers = next((f.intake.customers for f in dataset.files if f.kind == "customers"), None)
+    table = build_customer_table(dataset.con, view, customers, has_time=orders.has_time, reference_date=day)
+    notes = list(dataset.notes[:0])
+    if predictions:
+        table, note = _with_predictions(dataset.con, view, table)
+        notes.append(note)
+    return Dataset(
+        table=table,
+        files=dataset.files,
+        fingerprint=f"{dataset.fingerprint}@{day:%Y%m%d}",
+        con=dataset.con,
+        transactions=view,
+        notes=tuple(notes),
     )
 
 

@@ -23,6 +23,7 @@ from segmentation.explain.map_points import (
     place_column,
     place_points,
 )
+from segmentation.explain.movement import LOST, NEW, Movement, membership_history, movement
 from segmentation.explain.profiling import (
     HEATMAP_FEATURES,
     SegmentProfile,
@@ -37,12 +38,15 @@ from segmentation.explain.profiling import (
 
 __all__ = [
     "HEATMAP_FEATURES",
+    "LOST",
     "MAX_POINTS",
+    "NEW",
     "PLACE_COLUMNS",
     "TOOLTIP_FACTS",
     "GeoPoints",
     "MapLayout",
     "MapPoints",
+    "Movement",
     "SegmentProfile",
     "generated_names",
     "geo_points",
@@ -50,6 +54,8 @@ __all__ = [
     "heatmap_features",
     "heatmap_frame",
     "map_points",
+    "membership_history",
+    "movement",
     "place_column",
     "place_points",
     "plot_sample",

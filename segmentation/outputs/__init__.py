@@ -39,8 +39,18 @@ from segmentation.outputs.export import (
     zip_by_segment,
 )
 from segmentation.outputs.kscan_charts import kscan_chart
+from segmentation.outputs.loop_charts import lift_chart, movement_chart
 from segmentation.outputs.map_charts import brushed_ids, geo_chart, map_chart, place_mix_chart
+from segmentation.outputs.measurement import (
+    LABELS,
+    MIN_PER_ARM,
+    OVERALL,
+    Measurement,
+    measure,
+    outcomes_from_orders,
+)
 from segmentation.outputs.report import chart_svg, report_html, segmentation_report
+from segmentation.outputs.results_file import RowCount, group_values, guess_control, read_results
 from segmentation.outputs.segment_charts import (
     heatmap_chart,
     priority_chart,
@@ -48,12 +58,16 @@ from segmentation.outputs.segment_charts import (
     sizes_chart,
     traits_chart,
 )
+from segmentation.outputs.stats import newcombe_interval, welch_interval, wilson_interval
 
 __all__ = [
     "DEFAULT_CONTACT_COLUMNS",
     "DEFAULT_FACT_COLUMNS",
     "HOLDOUT",
+    "LABELS",
     "MAX_ROWS",
+    "MIN_PER_ARM",
+    "OVERALL",
     "PLATFORMS",
     "PLATFORM_LABELS",
     "PLATFORM_REACH",
@@ -63,6 +77,8 @@ __all__ = [
     "Audience",
     "ContactDetails",
     "ExportSummary",
+    "Measurement",
+    "RowCount",
     "brushed_ids",
     "build_audience",
     "campaign_list",
@@ -73,17 +89,26 @@ __all__ = [
     "country_names",
     "geo_chart",
     "google_email",
+    "group_values",
+    "guess_control",
     "heatmap_chart",
     "holdout_mask",
     "kscan_chart",
+    "lift_chart",
     "map_chart",
+    "measure",
+    "movement_chart",
     "neutralise",
+    "newcombe_interval",
     "normalise_email",
+    "normalise_phone",
+    "outcomes_from_orders",
     "parse_phone",
     "place_mix_chart",
     "platform_file",
     "priority_chart",
     "read_consent",
+    "read_results",
     "report_html",
     "segment_sizes",
     "segmentation_report",
@@ -91,5 +116,7 @@ __all__ = [
     "to_csv_bytes",
     "to_xlsx_bytes",
     "traits_chart",
+    "welch_interval",
+    "wilson_interval",
     "zip_by_segment",
 ]

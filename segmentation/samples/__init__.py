@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from segmentation.samples.campaign import PLANTED, SEND_DATE, campaign_results, true_effects, write_campaign
 from segmentation.samples.retail_excerpt import write_retail_excerpt
 from segmentation.samples.sample_store import SampleStore, generate, write
 from segmentation.samples.store_tables import CHANNELS, END, GROUPS, PROSPECT, START
@@ -10,10 +11,15 @@ __all__ = [
     "CHANNELS",
     "END",
     "GROUPS",
+    "PLANTED",
     "PROSPECT",
+    "SEND_DATE",
     "START",
     "SampleStore",
+    "campaign_results",
     "generate",
+    "true_effects",
     "write",
+    "write_campaign",
     "write_retail_excerpt",
 ]

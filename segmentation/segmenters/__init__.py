@@ -33,6 +33,7 @@ from segmentation.segmenters.criteria import (
 )
 from segmentation.segmenters.criteria_encoder import CriteriaEncoder, MixedEncoder
 from segmentation.segmenters.custom_rules import Condition, Rule, custom_segments, rule_sizes
+from segmentation.segmenters.frozen import FrozenModel, freeze
 from segmentation.segmenters.kprototypes import KPrototypes
 from segmentation.segmenters.kscan import PREFERRED_K, KScan, recommend, scan_k, silhouettes, stability_word
 from segmentation.segmenters.rfm import (
@@ -80,6 +81,7 @@ __all__ = [
     "Condition",
     "CriteriaEncoder",
     "CriteriaSpec",
+    "FrozenModel",
     "KPrototypes",
     "KScan",
     "MixedEncoder",
@@ -95,6 +97,7 @@ __all__ = [
     "describe_edges",
     "engaged_browsers",
     "fit_rfm_edges",
+    "freeze",
     "lifecycle_stages",
     "loyalty_tiers",
     "needs_log",

@@ -193,3 +193,44 @@ def test_inspect_says_which_setting_to_change(tmp_path: Path, capsys: pytest.Cap
     assert "--date-format" in err and "Traceback" not in err
     assert cli.main(["inspect", str(path), "--date-format", "nope=%d"]) == 2
     assert "not a column" in capsys.readouterr().err
+
+
+def test_measure_prints_the_documented_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 70 sent (56 bought), 80 held out (48 bought): Newcombe (1998) table II, example (a).
+    lines = ["customer_id;group;segment;converted;revenue"]
+    lines += [
+        f"t{i};target;{'A' if i % 2 else 'B'};{int(i < 56)};{'12,5' if i < 56 else ''}" for i in range(70)
+    ]
+    lines += [
+        f"h{i};holdout;{'A' if i % 2 else 'B'};{int(i < 48)};{'10' if i < 48 else '0'}" for i in range(80)
+    ]
+    path = tmp_path / "results.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    argv = ["measure", str(path), "--group-column", "group", "--control", "holdout"]
+    code = cli.main([*argv, "--segment-column", "segment", "--outcome", "converted", "--outcome", "revenue"])
+    assert code == 0
+    out = capsys.readouterr()
+    doc = json.loads(out.out)
+    assert set(doc) == {"overall", "by_segment"} and set(doc["by_segment"]) == {"A", "B"}
+    conv = doc["overall"]["converted"]
+    assert conv["arms"] == {"holdout": {"n": 80, "mean": 0.6}, "target": {"n": 70, "mean": 0.8}}
+    lift = conv["lift"]["target"]
+    assert (round(lift["diff"], 4), round(lift["low"], 4), round(lift["high"], 4)) == (0.2, 0.0524, 0.3339)
+    assert doc["overall"]["revenue"]["arms"]["target"]["mean"] == pytest.approx(56 * 12.5 / 70)
+    assert "150 rows read, 150 used" in out.err and "raised the converted rate by 20.0 points" in out.err
+
+
+def test_measure_bad_file_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "results.csv"
+    path.write_text(
+        "customer_id,group,converted\na,target,1\nb,target,yes\nc,target,lots\n", encoding="utf-8"
+    )
+    argv = ["measure", str(path), "--group-column", "group", "--outcome", "converted"]
+    assert cli.main([*argv, "--control", "holdout"]) == 2
+    assert "No customer is in the control group 'holdout'" in capsys.readouterr().err
+    path.write_text(
+        "customer_id,group,converted\na,holdout,1\nb,target,yes\nc,target,lots\n", encoding="utf-8"
+    )
+    assert cli.main([*argv, "--control", "holdout"]) == 2
+    err = capsys.readouterr().err
+    assert "1 values that are not numbers (line 4: 'lots')" in err and "Traceback" not in err

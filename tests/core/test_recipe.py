@@ -96,6 +96,15 @@ def test_command_line_default_recipe_then_apply(tmp_path):
     assert rows["customer_id"].is_unique
     assert {"customer_id", "segment_id", "segment", "recency_days", "monetary"} <= set(rows.columns)
     assert rows["segment_id"].min() == 1
+    assert "saved segments" in done.stderr and "nothing was refitted" in done.stderr
+    assert json.loads(rec_path.read_text(encoding="utf-8"))["model"]["clusterer"]["method"] == "kmeans"
+    refit = subprocess.run(
+        [*run, "apply", str(rec_path), str(EXCERPT), "-o", str(out), "--refit"],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert refit.returncode == 0 and "refitted" in refit.stderr
+    refitted = pd.read_csv(out, encoding="utf-8-sig", dtype={"customer_id": str})
+    assert refitted["segment_id"].equals(rows["segment_id"])  # same data, same seed: same groups
     missing = subprocess.run(
         [*run, "apply", str(rec_path), str(tmp_path / "nope.csv"), "-o", str(out)],
         cwd=ROOT,
@@ -141,3 +150,60 @@ def test_holdout_seed_is_saved_and_old_recipes_without_it_still_load():
     assert recipe.Recipe.from_json(json.dumps(old)).holdout_seed == 0
     with pytest.raises(DataError, match="whole number"):
         recipe.Recipe.from_json(json.dumps({**old, "holdout_seed": "seven"}))
+
+
+def _orders_before(day: str, path: Path) -> bytes:
+    orders = pd.read_csv(EXCERPT, dtype=str)
+    kept = orders[pd.to_datetime(orders["InvoiceDate"]) < pd.Timestamp(day)]
+    path.write_bytes(kept.to_csv(index=False).encode())
+    return path.read_bytes()
+
+
+def test_movement_between_two_dates_reconciles_with_both_segmentations(tmp_path):
+    rec = recipe.Recipe("rfm11")
+    first, second, moved = recipe.compare(
+        rec, [SourceFile(EXCERPT.name, EXCERPT)], start="2011-06-01", end="2011-10-01"
+    )
+    # Oracle: each moment equals the recipe applied to the orders before that day, cut outside the app.
+    for moment, day in ((first, "2011-06-01"), (second, "2011-10-01")):
+        cut = tmp_path / f"orders_{day}.csv"
+        _orders_before(day, cut)
+        ds = recipe.read(rec, [SourceFile(cut.name, cut)], reference_date=pd.Timestamp(day))
+        expected = recipe.segment(ds.table, rec)
+        pd.testing.assert_series_equal(moment.segmentation.labels, expected.labels)
+        assert moment.label == day
+    t = moved.transitions
+    assert t[t["from_segment"] != "(new customer)"]["customers"].sum() == len(first.segmentation.labels)
+    sizes_then = t.groupby("from_segment")["customers"].sum().drop("(new customer)")
+    sizes_now = t.groupby("to_segment")["customers"].sum().drop("(no longer a customer)")
+    assert sizes_then.reindex(first.segmentation.names).tolist() == first.segmentation.sizes().tolist()
+    assert sizes_now.reindex(second.segmentation.names).tolist() == second.segmentation.sizes().tolist()
+    counts = moved.counts()
+    assert counts["lost"] == 0 and counts["new"] == len(second.segmentation.labels) - len(
+        first.segmentation.labels
+    )
+    assert moved.customers["customer_id"].is_unique
+    # Revenue in the cells: what was spent between the two dates (the excerpt's total after minus before).
+    spent = second.dataset.table.frame["monetary"].sum() - first.dataset.table.frame["monetary"].sum()
+    assert t["revenue"].sum() == pytest.approx(spent)
+    # Two files (earlier first) with the same reference dates give the same moves.
+    files = [SourceFile(p.name, p) for p in sorted(tmp_path.glob("orders_*.csv"))]
+    _, _, by_files = recipe.compare(rec, files, start="2011-06-01", end="2011-10-01")
+    pd.testing.assert_frame_equal(by_files.matrix(), moved.matrix())
+
+
+def test_command_line_movement(tmp_path, capsys):
+    from segmentation import cli
+
+    rec = tmp_path / "rfm.json"
+    rec.write_text(recipe.Recipe("rfm6").to_json(), encoding="utf-8")
+    out = tmp_path / "moves.csv"
+    argv = ["movement", str(rec), str(EXCERPT), "--from", "2011-06-01", "--to", "2011-10-01", "-o", str(out)]
+    assert cli.main(argv) == 0
+    moves = pd.read_csv(out, dtype=str, encoding="utf-8-sig")
+    assert list(moves.columns[:3]) == ["customer_id", "segment_then", "segment_now"]
+    assert moves["customer_id"].is_unique
+    err = capsys.readouterr().err
+    assert " became " in err and "customers written" in err
+    assert cli.main([*argv[:3], "--from", "2011-10-01", "--to", "2011-06-01", "-o", str(out)]) == 2
+    assert "must come before" in capsys.readouterr().err

@@ -1,0 +1,99 @@
+"""Measure: bring back a campaign's results and see, per segment, what each group of the send did."""
+
+import streamlit as st
+
+from segmentation.outputs import group_values, guess_control, lift_chart, measure, read_results
+from ui import state, widgets
+
+st.title("Measure a campaign")
+widgets.lead(
+    "Upload the campaign results: **one row per customer** with the group each was in (sent or held out) "
+    "and what they did (opened, clicked, bought, spent)."
+)
+upload = st.file_uploader(
+    "Campaign results (CSV or Excel)",
+    type=["csv", "txt", "tsv", "gz", "xlsx", "xls", "parquet"],
+    key="measure_upload",
+)
+if upload is None:
+    st.info("The holdout list downloaded from the Export page, with outcome columns added, is a good start.")
+    st.stop()
+with widgets.friendly_errors("Reading the results"):
+    results = read_results(upload.getvalue(), upload.name)
+columns = list(results.columns)
+
+left, right = st.columns(2)
+group_column = left.selectbox(
+    "Column with the group",
+    columns,
+    index=columns.index("group") if "group" in columns else 0,
+    key="measure_group",
+)
+values = group_values(results, group_column)
+control_guess = guess_control(values)
+control = right.selectbox(
+    "Control group (not sent)",
+    values,
+    index=values.index(control_guess) if control_guess in values else 0,
+    key="measure_control",
+)
+active = state.active()
+current = "(the segments of the app)"
+segment_choices = ["(no segments)", *([current] if active is not None else []), *columns]
+default_segment = "segment" if "segment" in columns else (current if active is not None else "(no segments)")
+segment_choice = left.selectbox(
+    "Segments", segment_choices, index=segment_choices.index(default_segment), key="measure_segment"
+)
+id_column = "customer_id" if "customer_id" in columns else None
+candidates = [c for c in columns if c not in (group_column, segment_choice, id_column)]
+outcomes = right.multiselect(
+    "Outcomes",
+    candidates,
+    default=[
+        c
+        for c in candidates
+        if c.lower() in {"opened", "clicked", "visited", "converted", "bought", "revenue"}
+    ],
+    key="measure_outcomes",
+    help="0/1 columns (yes/no) become rates; amounts become means per customer.",
+)
+if not outcomes:
+    st.info("Choose at least one outcome column.")
+    st.stop()
+
+with widgets.friendly_errors("Measuring the campaign"):
+    result = measure(
+        results,
+        group_column=group_column,
+        control=control,
+        outcomes=outcomes,
+        segment_column=segment_choice if segment_choice in columns else None,
+        id_column=id_column,
+        segments=active.segmentation.named if segment_choice == current and active is not None else None,
+    )
+st.caption(" ".join([result.rows.summary(), *result.rows.notes]))
+for line in result.verdicts():
+    st.markdown(f"- {line}")
+
+outcome = st.radio("Outcome to show", outcomes, horizontal=True, key="measure_show")
+st.altair_chart(lift_chart(result, outcome), use_container_width=True, key="measure_chart")
+table = result.lifts[result.lifts["outcome"] == outcome]
+st.dataframe(
+    table[["segment", "arm", "n", "n_control", "mean", "control_mean", "diff", "low", "high", "incremental", "label_text"]],
+    hide_index=True,
+    key="measure_table",
+    column_config={
+        "segment": "Segment", "arm": "Group", "n": "Customers", "n_control": f"In {result.control}",
+        "mean": st.column_config.NumberColumn("Group mean", format="%.4f"),
+        "control_mean": st.column_config.NumberColumn("Control mean", format="%.4f"),
+        "diff": st.column_config.NumberColumn("Difference", format="%.4f"),
+        "low": st.column_config.NumberColumn("From (95%)", format="%.4f"),
+        "high": st.column_config.NumberColumn("To (95%)", format="%.4f"),
+        "incremental": st.column_config.NumberColumn("Incremental total", format="%.1f"),
+        "label_text": "Verdict",
+    },
+)  # fmt: skip
+st.caption(
+    f"Verdicts need at least {result.min_per_arm} customers in each group of a segment. Rates: Newcombe's "
+    "score interval; amounts: Welch's interval. 'Promising': the 80% interval excludes no effect, the 95% one does not."
+)

@@ -1,0 +1,60 @@
+"""Movement: how customers moved between the segments from one date to another."""
+
+import datetime as dt
+
+import streamlit as st
+
+from segmentation import recipe
+from segmentation.outputs import movement_chart, to_csv_bytes
+from ui import widgets
+
+dataset = widgets.require_dataset()
+active = widgets.require_segmentation()
+st.title("Segment movement")
+widgets.lead(
+    f"Compare the segments of **{active.title}** at two dates: who stayed, who moved, who is new. "
+    "Both dates use the same segments, so a name means the same thing at each."
+)
+reference = (
+    dataset.table.reference_date.date() if dataset.table.reference_date is not None else dt.date.today()
+)
+left, right = st.columns(2)
+start = left.date_input("From", value=reference - dt.timedelta(days=90), key="movement_from")
+end = right.date_input("To", value=reference, max_value=reference, key="movement_to")
+with widgets.friendly_errors("Comparing the two dates"):
+    first, second, moved = recipe.compare_dates(active.recipe, dataset, str(start), str(end))
+
+counts = moved.counts()
+cols = st.columns(4)
+for col, (status, words) in zip(
+    cols,
+    [("stayed", "Kept their segment"), ("moved", "Moved"), ("new", "New"), ("lost", "Gone")],
+    strict=True,
+):
+    col.metric(words, f"{counts[status]:,}")
+for line in moved.biggest_moves():
+    st.markdown(f"- {line}.")
+st.altair_chart(movement_chart(moved.transitions), use_container_width=True, key="movement_chart")
+
+st.subheader("Customers of one move")
+pairs = moved.transitions[moved.transitions["customers"] > 0]
+options = [f"{a} → {b}" for a, b in zip(pairs["from_segment"], pairs["to_segment"], strict=True)]
+choice = st.selectbox("Move", options, key="movement_cell")
+then_name, now_name = choice.split(" → ") if choice else ("", "")
+cell = moved.cell(then_name, now_name)
+st.caption(f"{len(cell):,} customers; 'since' is the first date of their current segment.")
+st.dataframe(cell.head(1000), hide_index=True, key="movement_customers")
+st.download_button(
+    "Download these customers (CSV)",
+    to_csv_bytes(cell),
+    f"moves_{first.label}_{second.label}.csv",
+    "text/csv",
+    key="movement_download",
+)
+st.download_button(
+    "Download every customer's segment then and now (CSV)",
+    to_csv_bytes(moved.customers),
+    f"movement_{first.label}_{second.label}.csv",
+    "text/csv",
+    key="movement_download_all",
+)
