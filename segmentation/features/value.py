@@ -95,7 +95,7 @@ class ValueModel(BaseEstimator):  # type: ignore[misc]
         if len(x) > self.max_train:
             keep = np.random.default_rng(self.random_state).choice(len(x), self.max_train, replace=False)
             x, y = x.iloc[np.sort(keep)], y.iloc[np.sort(keep)]
-        self.features_ = tuple(features.columns)
+        self.features_ = tuple(c for c in features.columns if features[c].notna().any())
         self.window_days_ = float(window_days)
         self.structure_ = BetaGeoGamma(random_state=self.random_state).fit(rfm_from_features(x))
         matrix, base, order_value = self._inputs(x)
