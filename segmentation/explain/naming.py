@@ -44,6 +44,9 @@ PLAYBOOK: dict[str, str] = {
     "returns": "Review returns: better size guides and product information",
     "upsell": "Cross-sell premium ranges and complementary categories",
     "sunset": "Last-chance offer, then stop paid campaigns to save budget",
+    "retain": "Save them before they go: a personal check-in, a loyalty perk or early access, not a discount blast",
+    "grow": "Help them buy again sooner: next-best products and a reason to come back within their usual gap",
+    "light_touch": "Low-cost reminders only (e-mail, no paid ads); stop if they do not respond",
 }
 #: Playbook keys for rule segments, by segment name.
 RULE_PLAYS: dict[str, tuple[str, ...]] = {
@@ -56,6 +59,10 @@ RULE_PLAYS: dict[str, tuple[str, ...]] = {
     "Top 1%": ("vip", "referral"), "Top 1-10%": ("vip", "upsell"), "Top 10-20%": ("upsell",),
     "Promoters": ("referral",), "Passives": ("nurture",), "Detractors": ("service",),
     "Very satisfied": ("referral",), "Dissatisfied": ("service",), "No purchases on record": ("onboarding",),
+    "Loyal core": ("vip", "referral"), "High value at risk": ("retain", "winback"), "Rising": ("grow", "upsell"),
+    "Low value leaving": ("light_touch", "sunset"), "Predicted top 10%": ("vip", "retain"),
+    "Predicted top 10-30%": ("upsell", "grow"), "Predicted middle 30-60%": ("grow", "nurture"),
+    "Predicted lower 40%": ("light_touch",), "No prediction": ("onboarding",),
 }  # fmt: skip
 RULE_DESCRIPTIONS: dict[str, str] = {
     "Champions": "They bought recently, buy often and spend the most.",
@@ -71,6 +78,10 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "Lost": "Their last purchase is long ago and they bought little.",
     "Promoters": "They would recommend you to friends.",
     "Detractors": "They would not recommend you; they may speak badly of you.",
+    "Loyal core": "Predicted to spend the most over the horizon and likely to stay.",
+    "High value at risk": "Predicted to be worth a lot, but more likely than not to stop buying.",
+    "Rising": "Likely to buy again, though they are not among the biggest predicted spenders yet.",
+    "Low value leaving": "Little predicted spend and likely to stop buying.",
 }  # fmt: skip
 
 

@@ -36,6 +36,7 @@ from segmentation.features.value import (
     choose_learning,
     fit_value_model,
     predict_value,
+    with_value,
 )
 
 __all__ = [
@@ -67,4 +68,5 @@ __all__ = [
     "slug",
     "textbook_available",
     "with_predictions",
+    "with_value",
 ]

@@ -22,6 +22,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostin
 from sklearn.metrics import roc_auc_score
 from threadpoolctl import threadpool_limits
 
+from segmentation.catalog import CustomerTable, Feature
 from segmentation.features.bgnbd import BetaGeoGamma, rfm_from_features
 from segmentation.features.history import (
     MIN_TRAIN_CUSTOMERS,
@@ -314,3 +315,24 @@ def next_order_dates(cutoff: pd.Timestamp, expected: pd.Series, horizon_days: fl
         np.ceil(days.clip(upper=2 * horizon_days + 1)), unit="D"
     )
     return dates.where(days <= 2 * horizon_days)
+
+
+#: Catalog entries of the value columns a table gets from :func:`with_value` (family "predictive").
+VALUE_FEATURES: tuple[Feature, ...] = (
+    Feature("expected_purchases", "predictive", "Expected orders", unit="orders",
+            description="Orders the customer is expected to place within the forecast horizon."),
+    Feature("predicted_spend", "predictive", "Predicted spend", unit="currency",
+            description="Spend expected within the forecast horizon (customer value for the horizon)."),
+    Feature("churn_probability", "predictive", "Chance of leaving", unit="share",
+            description="Estimated chance that the customer places no order within the forecast horizon."),
+)  # fmt: skip
+
+
+def with_value(table: CustomerTable, prediction: ValuePrediction) -> CustomerTable:
+    """A copy of ``table`` with expected orders, predicted spend and chance of leaving (customers
+    with no order before the cut get none) and their catalog entries."""
+    names = [f.name for f in VALUE_FEATURES]
+    frame = table.frame.drop(columns=[c for c in names if c in table.frame.columns])
+    frame = frame.join(prediction.scores[names].reindex(frame.index))
+    catalog = tuple(f for f in table.catalog if f.name not in names) + VALUE_FEATURES
+    return CustomerTable(frame, catalog, table.reference_date, table.notes)

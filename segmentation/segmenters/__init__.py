@@ -40,10 +40,21 @@ from segmentation.segmenters.rules import (
     satisfaction_bands,
     value_tiers,
 )
+from segmentation.segmenters.value_rules import (
+    CLV_TIER_NAMES,
+    GRID_NAMES,
+    VALUE_RULE_SETS,
+    clv_tiers,
+    value_risk_grid,
+)
+
+RULE_SETS.update(VALUE_RULE_SETS)  # the predicted-value rule sets, after the classic ones
 
 __all__ = [
     "AGE_EDGES",
+    "CLV_TIER_NAMES",
     "DEFAULT_FAMILIES",
+    "GRID_NAMES",
     "LIFECYCLE_NAMES",
     "LOYALTY_NAMES",
     "METHODS",
@@ -65,6 +76,7 @@ __all__ = [
     "available_rule_sets",
     "bands",
     "cluster_segmentation",
+    "clv_tiers",
     "custom_segments",
     "default_criteria",
     "lifecycle_stages",
@@ -80,5 +92,6 @@ __all__ = [
     "silhouettes",
     "stability_word",
     "usable_features",
+    "value_risk_grid",
     "value_tiers",
 ]
