@@ -26,7 +26,7 @@ $(DEV_STAMP): $(APP_STAMP)
 	touch $@
 
 # The sample store is generated deterministically (seeded) instead of committed.
-$(SAMPLE): segmentation/samples/sample_store.py | $(APP_STAMP)
+$(SAMPLE): $(wildcard segmentation/samples/*.py) | $(APP_STAMP)
 	$(PY) -m segmentation sample --out sample_data/store
 
 sample: $(SAMPLE)

@@ -3,20 +3,7 @@
 from __future__ import annotations
 
 from segmentation.outputs.audiences import CALLING_CODES, PLATFORM_LABELS, normalise_phone, platform_file
-from segmentation.outputs.charts import (
-    MAX_ROWS,
-    SEGMENT_PALETTE,
-    brushed_ids,
-    geo_chart,
-    heatmap_chart,
-    kscan_chart,
-    map_chart,
-    place_mix_chart,
-    priority_chart,
-    segment_sizes,
-    sizes_chart,
-    traits_chart,
-)
+from segmentation.outputs.chart_theme import MAX_ROWS, SEGMENT_PALETTE
 from segmentation.outputs.export import (
     DEFAULT_CONTACT_COLUMNS,
     DEFAULT_FACT_COLUMNS,
@@ -26,7 +13,16 @@ from segmentation.outputs.export import (
     to_xlsx_bytes,
     zip_by_segment,
 )
+from segmentation.outputs.kscan_charts import kscan_chart
+from segmentation.outputs.map_charts import brushed_ids, geo_chart, map_chart, place_mix_chart
 from segmentation.outputs.report import chart_svg, report_html
+from segmentation.outputs.segment_charts import (
+    heatmap_chart,
+    priority_chart,
+    segment_sizes,
+    sizes_chart,
+    traits_chart,
+)
 
 __all__ = [
     "CALLING_CODES",

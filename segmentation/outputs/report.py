@@ -17,7 +17,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from segmentation.outputs.charts import SEGMENT_PALETTE
+from segmentation.outputs.chart_theme import SEGMENT_PALETTE
 
 __all__ = ["chart_svg", "report_html"]
 
@@ -177,7 +177,7 @@ def report_html(
         Page heading (escaped).
     sizes_df : pandas.DataFrame
         ``segment``, ``customers`` and optionally ``share`` and ``revenue_share`` (0..1), in segment
-        order (see :func:`segmentation.outputs.charts.segment_sizes`).
+        order (see :func:`segmentation.outputs.segment_charts.segment_sizes`).
     profiles_df : DataFrame or list of SegmentProfile, optional
         Per-segment ``name`` (or ``segment``), ``size``, ``share``, ``revenue_share``, ``description``,
         ``traits``, ``actions`` (list or newline/semicolon-separated text) and ``priority``; the

@@ -12,15 +12,15 @@ from segmentation.segmenters.clustering import (
 )
 from segmentation.segmenters.criteria import (
     DEFAULT_FAMILIES,
-    CriteriaEncoder,
     CriteriaSpec,
-    MixedEncoder,
     available_criteria,
     default_criteria,
     needs_log,
     usable_features,
 )
+from segmentation.segmenters.criteria_encoder import CriteriaEncoder, MixedEncoder
 from segmentation.segmenters.custom_rules import Condition, Rule, custom_segments, rule_sizes
+from segmentation.segmenters.kprototypes import KPrototypes
 from segmentation.segmenters.kscan import PREFERRED_K, KScan, recommend, scan_k, silhouettes, stability_word
 from segmentation.segmenters.rules import (
     AGE_EDGES,
@@ -68,6 +68,7 @@ __all__ = [
     "Condition",
     "CriteriaEncoder",
     "CriteriaSpec",
+    "KPrototypes",
     "KScan",
     "MixedEncoder",
     "Rule",

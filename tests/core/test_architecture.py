@@ -67,6 +67,19 @@ def test_subpackages_show_the_pipeline() -> None:
         assert any(isinstance(n, ast.Assign) and n.targets[0].id == "__all__" for n in init.body), package  # type: ignore[attr-defined]
 
 
+#: The longest a file of the core may be: past this a module holds more than one idea and is split.
+MAX_LINES = 400
+
+
+def test_no_file_over_400_lines() -> None:
+    long = {
+        str(path.relative_to(ROOT)): n
+        for path in sorted(ROOT.rglob("*.py"))
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert long == {}
+
+
 def test_outside_code_imports_only_public_names() -> None:
     """ui/, pages/ and other subpackages use a subpackage through its ``__init__``, never a module inside."""
     project = ROOT.parent
