@@ -21,6 +21,14 @@ from segmentation.features.history import (
     history_outcomes,
     history_span,
 )
+from segmentation.features.next_product import (
+    NextProduct,
+    NextProductBacktest,
+    backtest_next_product,
+    item_column,
+    popular_picks,
+    purchases_by_item,
+)
 from segmentation.features.order_features import slug
 from segmentation.features.predictive import (
     PredictionResult,
@@ -45,10 +53,13 @@ __all__ = [
     "BacktestMetrics",
     "BetaGeoGamma",
     "HistoryCheck",
+    "NextProduct",
+    "NextProductBacktest",
     "PredictionResult",
     "TextbookCLV",
     "ValueModel",
     "ValuePrediction",
+    "backtest_next_product",
     "backtest_value",
     "baselines",
     "build_customer_table",
@@ -61,8 +72,11 @@ __all__ = [
     "history_features",
     "history_outcomes",
     "history_span",
+    "item_column",
+    "popular_picks",
     "predict_churn",
     "predict_value",
+    "purchases_by_item",
     "rfm_from_features",
     "score_predictions",
     "slug",

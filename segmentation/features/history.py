@@ -23,7 +23,7 @@ MIN_TRAIN_CUSTOMERS = 50
 _DAY = 86400.0
 
 
-def _ts(value: pd.Timestamp) -> str:
+def ts_sql(value: pd.Timestamp) -> str:
     return f"TIMESTAMP '{pd.Timestamp(value):%Y-%m-%d %H:%M:%S}'"
 
 
@@ -38,14 +38,17 @@ def _orders_sql(rel: str, cols: set[str], before: str, since: str | None = None)
     )
 
 
-def _columns(con: duckdb.DuckDBPyConnection, rel: str) -> set[str]:
-    return {d[0] for d in con.execute(f"SELECT * FROM {rel} LIMIT 0").description}
+def columns_of(con: duckdb.DuckDBPyConnection, rel: str) -> set[str]:
+    result = con.execute(f"SELECT * FROM {rel} LIMIT 0")
+    names = {d[0] for d in result.description}
+    result.fetchall()  # finish the result: DuckDB runs nothing else on the connection before
+    return names
 
 
 def history_span(con: duckdb.DuckDBPyConnection, transactions: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last purchase timestamp; ``ValueError`` when there is no purchase at all."""
     rel = quote_relation(transactions)
-    first, last = con.execute(f"SELECT min(ts), max(ts) FROM {rel} WHERE NOT is_return").fetchone()  # type: ignore[misc]
+    ((first, last),) = con.execute(f"SELECT min(ts), max(ts) FROM {rel} WHERE NOT is_return").fetchall()
     if first is None:
         raise ValueError("There are no purchases to learn from.")
     return pd.Timestamp(first), pd.Timestamp(last)
@@ -60,8 +63,8 @@ def history_features(
     one cut reads the same way at another. Times are in days, measured to the cut.
     """
     rel = quote_relation(transactions)
-    cols = _columns(con, rel)
-    cut = _ts(cutoff)
+    cols = columns_of(con, rel)
+    cut = ts_sql(cutoff)
     h = float(horizon_days)
     windows = {"q": h / 4, "h": h, "h2": 2 * h}
     recent = "".join(
@@ -106,7 +109,7 @@ def history_outcomes(
     rel = quote_relation(transactions)
     sql = (
         f"SELECT customer_id, count(*)::DOUBLE AS purchases, sum(spend)::DOUBLE AS spend FROM "
-        f"({_orders_sql(rel, _columns(con, rel), _ts(end), _ts(start))}) GROUP BY customer_id"
+        f"({_orders_sql(rel, columns_of(con, rel), ts_sql(end), ts_sql(start))}) GROUP BY customer_id"
     )
     frame = con.sql(sql).df()
     return frame.set_index(frame["customer_id"].astype(str))[["purchases", "spend"]]

@@ -15,6 +15,7 @@ from segmentation.outputs.export import (
 )
 from segmentation.outputs.kscan_charts import kscan_chart
 from segmentation.outputs.map_charts import brushed_ids, geo_chart, map_chart, place_mix_chart
+from segmentation.outputs.offers import with_next_products
 from segmentation.outputs.report import chart_svg, report_html
 from segmentation.outputs.segment_charts import (
     heatmap_chart,
@@ -49,5 +50,6 @@ __all__ = [
     "to_csv_bytes",
     "to_xlsx_bytes",
     "traits_chart",
+    "with_next_products",
     "zip_by_segment",
 ]
