@@ -75,8 +75,8 @@ class NextProduct(BaseEstimator):  # type: ignore[misc]
         n: int = 3,
         max_items: int = 2000,
         rebuy_share: float = 0.3,
-        habit_weight: float = 1.0,
-        popularity_weight: float = 1.0,
+        habit_weight: float = 3.0,
+        popularity_weight: float = 1e-6,
     ) -> None:
         self.n = n
         self.popularity_weight = popularity_weight
