@@ -65,7 +65,7 @@ class BetaGeoGamma(BaseEstimator):  # type: ignore[misc]
         Seed of that sample.
     """
 
-    def __init__(self, max_fit: int = 50_000, random_state: int = 0) -> None:
+    def __init__(self, max_fit: int = 20_000, random_state: int = 0) -> None:
         self.max_fit = max_fit
         self.random_state = random_state
 
