@@ -23,7 +23,10 @@ pages = {
         st.Page("pages/help.py", title="Help & glossary", icon=":material/help:"),
     ],
 }
-page = st.navigation(pages)
+# Our own menu, drawn by this script: Streamlit's would first list the raw files of pages/ for a moment
+# (its legacy pages-directory mode runs before st.navigation), so it is switched off in config.toml.
+page = st.navigation(pages, position="hidden")
+widgets.menu(pages)
 demo.follow_redirect()
 status = st.sidebar.container()
 try:

@@ -23,21 +23,20 @@ OURS = r"""
 import json, resource, sys, time
 from pathlib import Path
 t = {}
-from segmentation.explain import embedding
-from segmentation.explain import profiling
-from segmentation import recipe
-w = time.perf_counter(); embedding.warm_up(); warm = time.perf_counter() - w  # the app does this at start
+from segmentation import explain, recipe
+from segmentation.segmenters import default_criteria
+w = time.perf_counter(); explain.warm_up(); warm = time.perf_counter() - w  # the app does this at start
 s = time.perf_counter()
 from segmentation.dataset import SourceFile, load_dataset
 path = Path(sys.argv[1])
 ds = load_dataset([SourceFile(path.name, path)], predictions=False); t["customer table"] = time.perf_counter() - s
-r = time.perf_counter(); encoded = recipe.encode(ds.table, recipe.default_criteria(ds.table))
+r = time.perf_counter(); encoded = recipe.encode(ds.table, default_criteria(ds.table))
 t["criteria matrix"] = time.perf_counter() - r
 r = time.perf_counter(); rec = recipe.default_recipe(ds, encoded=encoded); t["default recipe (k scan)"] = time.perf_counter() - r
 r = time.perf_counter(); seg = recipe.segment(ds.table, rec, encoded); t["k-means + names"] = time.perf_counter() - r
-r = time.perf_counter(); profiles = profiling.profile_segments(ds.table, seg); t["profiles"] = time.perf_counter() - r
+r = time.perf_counter(); profiles = explain.profile_segments(ds.table, seg); t["profiles"] = time.perf_counter() - r
 r = time.perf_counter()
-xy = embedding.umap_layout(encoded[1], strata=seg.labels.to_numpy()); t["map (UMAP)"] = time.perf_counter() - r
+xy = explain.umap_layout(encoded[1], strata=seg.labels.to_numpy()); t["map (UMAP)"] = time.perf_counter() - r
 t["total"] = time.perf_counter() - s
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"times": t, "peak_mb": peak, "customers": len(ds.table.frame), "k": len(seg.names),

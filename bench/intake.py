@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 OURS = r"""
 import json, sys, time
 t0 = time.perf_counter()
-from segmentation.intake.io import load
-from segmentation.features.customer_table import build_customer_table
+from segmentation.intake import load
+from segmentation.features import build_customer_table
 c1 = time.process_time()
 t1 = time.perf_counter()
 intake = load(sys.argv[1])

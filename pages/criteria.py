@@ -62,7 +62,7 @@ if not chosen:
 default_set = {f for i in infos if i.family in chosen for f in i.default_features}
 spec = CriteriaSpec(tuple(chosen), None if set(features) == default_set else tuple(features), weights)
 state.set_criteria(spec)
-covered = table.frame[[f for i in infos if i.family in chosen for f in i.features]].notna().any(axis=1).sum()
+covered = table.n_known([f for i in infos if i.family in chosen for f in i.features])
 st.success(
     f"{len(chosen)} families, {len(features)} facts chosen · {covered:,} customers have at least one of them."
 )

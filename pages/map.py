@@ -1,13 +1,14 @@
 """Map: customers who look alike sit together; select a group with the brush and keep it as a segment."""
 
-import pandas as pd
 import streamlit as st
 
+from segmentation.explain import MAX_POINTS
 from segmentation.outputs import brushed_ids, map_chart
 from segmentation.segments import with_segment
 from ui import compute, state, widgets
 
 SAVED_NOTE = "map_saved_note"
+PREVIEW_POINTS = 5_000
 
 dataset = widgets.require_dataset()
 active = widgets.require_segmentation()
@@ -18,9 +19,7 @@ widgets.lead(
     "Drag a rectangle over the map to see who is inside, then keep them as a segment."
 )
 
-X = compute.matrix_for(dataset, active.spec)
-key = compute.spec_key(active.spec)
-job = compute.umap_job(dataset.fingerprint, key, compute.seg_key(seg), X, seg.labels.to_numpy())
+job = compute.umap_job(dataset, active.spec, seg)
 shown = st.multiselect(
     "Show segments",
     list(seg.names),
@@ -41,28 +40,29 @@ def draw_map() -> None:
     if detailed:
         xy, caption = job.result(), "Layout: UMAP (similar customers close together)."
     else:
-        xy = compute.quick_layout(dataset.fingerprint, key, X)
+        xy = compute.quick_layout(dataset, active.spec)
         caption = "A first quick layout; the detailed map appears here by itself in a few seconds."
-    view = f"{dataset.fingerprint}:{key}:{compute.seg_key(seg)}:{detailed}:{shown}"
     # The first quick layout is a preview: fewer points draw faster while the detailed map is computed.
-    points = compute.map_points(
-        view, dataset.table, seg, xy, shown=shown, max_points=20_000 if detailed else 5_000
+    limit = MAX_POINTS if detailed else PREVIEW_POINTS
+    drawn = compute.map_points(
+        dataset, active.spec, seg, xy, detailed=detailed, shown=shown, max_points=limit
     )
-    if points.attrs.get("sampled"):
-        caption += f" Showing a stratified sample of {len(points):,} of {points.attrs['total']:,} customers."
+    points = drawn.points
+    if drawn.sampled:
+        caption += f" Showing a stratified sample of {len(points):,} of {drawn.total:,} customers."
     labels = widgets.labels(dataset.table)
     event = widgets.chart(
-        view,
-        lambda: map_chart(points, tooltip=points.attrs["tooltip"], labels=labels),
+        compute.map_key(dataset, active.spec, seg, detailed=detailed, shown=shown, max_points=limit),
+        lambda: map_chart(points, tooltip=list(drawn.tooltip), labels=labels),
         on_select="rerun",
         key="map_chart",
         selection_mode="brush",
     )
     st.caption(caption)
-    picked = pd.Index(brushed_ids(points, event.selection))
-    if picked.empty and (note := st.session_state.get(SAVED_NOTE)):
+    picked = brushed_ids(points, event.selection)
+    if not picked and (note := st.session_state.get(SAVED_NOTE)):
         st.success(note)
-    if picked.empty:
+    if not picked:
         st.info("Drag on the map to select customers.")
         return
     st.markdown(f"**{len(picked):,} customers selected**")
@@ -70,7 +70,9 @@ def draw_map() -> None:
     st.dataframe(widgets.customer_rows(dataset.table, picked), width="stretch", height=260, placeholder="—")
     with st.form("save_selection"):
         name = st.text_input("Name for this group", "Map selection", key="selection_name")
-        if st.form_submit_button("Save the selection as a segment", type="primary"):
+        if st.form_submit_button(
+            "Save the selection as a segment", type="primary", key="save_selection_button"
+        ):
             with widgets.friendly_errors("Saving the selection"):
                 new = with_segment(seg, picked, name)
             state.save(

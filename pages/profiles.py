@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from segmentation.explain import has_coordinates, place_column, place_points, profiles_frame, traits_frame
 from segmentation.outputs import geo_chart, heatmap_chart, place_mix_chart, priority_chart, traits_chart
 from ui import compute, state, widgets
+from ui.keys import cache_key, seg_key
 
 dataset = widgets.require_dataset()
 active = widgets.require_segmentation()
@@ -15,15 +17,16 @@ widgets.lead(
     "Click a name to rename a segment."
 )
 
-overview = compute.profiles_table(profiles)
+overview = profiles_frame(profiles)
 left, right = st.columns([3, 2])
-key = f"{dataset.fingerprint}:{compute.seg_key(seg)}"
 with left:
-    widgets.chart(f"{key}:priority", lambda: priority_chart(overview))
+    widgets.chart(cache_key(dataset, "priority_chart", seg=seg), lambda: priority_chart(overview))
 right.dataframe(
-    overview[["segment", "revenue_share", "priority"]],
+    overview,
+    column_order=["segment", "revenue_share", "priority"],
     hide_index=True,
     width="stretch",
+    key="profiles_overview",
     column_config={
         "segment": "Segment",
         "customers": st.column_config.NumberColumn("Customers", format="localized"),
@@ -52,13 +55,13 @@ for p in sorted(profiles, key=lambda p: -p.priority):
     with st.container(border=True):
         text, chart = st.columns([5, 6])
         with text:
-            key = f"name_{compute.seg_key(seg)}_{p.code}"
+            name_key = f"name_{seg_key(seg)}_{p.code}"
             st.text_input(
                 "Segment name",
                 p.name,
-                key=key,
+                key=name_key,
                 on_change=rename,
-                args=(p.code, key),
+                args=(p.code, name_key),
                 label_visibility="collapsed",
             )
             m1, m2, m3 = st.columns(3)
@@ -71,20 +74,26 @@ for p in sorted(profiles, key=lambda p: -p.priority):
         if p.traits:
             with chart:
                 widgets.chart(
-                    f"{key}:traits:{p.code}", lambda p=p: traits_chart(compute.traits_table(p), p.name)
+                    cache_key(dataset, "traits_chart", p.code, seg=seg),
+                    lambda p=p: traits_chart(traits_frame(p), p.name),
                 )
 
 st.subheader("All segments side by side")
 st.caption("Each cell compares a segment's average with the average customer (100). Blue: above; red: below.")
-widgets.chart(f"{key}:heatmap", lambda: heatmap_chart(compute.heatmap(dataset, seg)))
+widgets.chart(
+    cache_key(dataset, "heatmap_chart", seg=seg), lambda: heatmap_chart(compute.heatmap(dataset, seg))
+)
 
-place = next((c for c in ("region", "country", "city") if c in table.frame), None)
-if place or {"latitude", "longitude"} <= set(table.frame.columns):
+place, located = place_column(table), has_coordinates(table)
+if place or located:
     st.subheader("Where they live")
 if place:
-    widgets.chart(f"{key}:places", lambda: place_mix_chart(compute.place_points(table, seg, place), place))
-if {"latitude", "longitude"} <= set(table.frame.columns):
-    located = compute.geo_points(dataset, seg)
-    widgets.chart(f"{key}:geo", lambda: geo_chart(located, world=False))
-    st.caption(f"Zoomed onto where {located.attrs['shown']:.0%} of your located customers live.")
+    widgets.chart(
+        cache_key(dataset, "place_mix_chart", place, seg=seg),
+        lambda: place_mix_chart(place_points(table, seg, place), place),
+    )
+if located:
+    geo = compute.geo_points(dataset, seg)
+    widgets.chart(cache_key(dataset, "geo_chart", seg=seg), lambda: geo_chart(geo.points, world=False))
+    st.caption(f"Zoomed onto where {geo.share_shown:.0%} of your located customers live.")
 st.page_link("pages/export.py", label="Next: download campaign lists", icon=":material/arrow_forward:")

@@ -13,6 +13,7 @@ from segmentation.segmenters import (
 )
 from segmentation.segments import cross_table
 from ui import compute, rule_builder, state, widgets
+from ui.keys import cache_key
 
 dataset = widgets.require_dataset()
 table = dataset.table
@@ -68,18 +69,14 @@ with auto:
         help="Not sure? Keep 'Balanced groups': it works well for most shops.",
     )
     with widgets.friendly_errors("Preparing the criteria"):
-        X = compute.matrix_for(dataset, spec)
-        scan = compute.k_scan(dataset.fingerprint, compute.spec_key(spec), 0, X)
+        scan = compute.k_scan(dataset, spec)
     left, right = st.columns([3, 2])
     with left:
         widgets.chart(
-            f"{dataset.fingerprint}:{compute.spec_key(spec)}:kscan",
-            lambda: kscan_chart(scan.table, scan.recommended_k),
+            cache_key(dataset, "kscan_chart", spec=spec), lambda: kscan_chart(scan.table, scan.recommended_k)
         )
     with right:
-        st.markdown(
-            f"**Recommended: {scan.recommended_k} segments.** {scan.reason.split(': ', 1)[-1].capitalize()}."
-        )
+        st.markdown(f"**Recommended: {scan.recommended_k} segments.** {scan.why}.")
         k = st.slider(
             "Number of segments",
             2,
@@ -89,10 +86,9 @@ with auto:
             help="More segments are more specific but smaller and harder to act on.",
             disabled=method == "hdbscan",
         )
-        row = scan.table.set_index("k").loc[k]
         st.metric(
             "How stable are these groups?",
-            stability_word(row["stability"]).capitalize(),
+            stability_word(scan.stability(k)).capitalize(),
             help="Whether the same groups come back on a slightly different sample of customers.",
         )
     if st.button("Create segments", type="primary", key="make_clusters"):
@@ -123,7 +119,7 @@ title = st.radio(
 state.activate(title)
 active = items[title]
 widgets.chart(
-    f"{dataset.fingerprint}:{compute.seg_key(active.segmentation)}:sizes",
+    cache_key(dataset, "sizes_chart", seg=active.segmentation),
     lambda: sizes_chart(segment_sizes(active.segmentation, dataset.table.frame.get("monetary"))),
 )
 

@@ -111,3 +111,7 @@ class CustomerTable:
             if members:
                 groups[family] = members
         return groups
+
+    def n_known(self, columns: list[str] | tuple[str, ...]) -> int:
+        """Customers with at least one of ``columns`` known (not missing)."""
+        return int(self.frame[list(columns)].notna().any(axis=1).sum())

@@ -1,12 +1,13 @@
-"""Cached wrappers around the core. Keys: the dataset's fingerprint plus the parameters as JSON.
+"""Cached wrappers around the core: each keyed by :func:`ui.keys.cache_key`, each one core call.
 
 Frames and matrices are passed as ``_``-prefixed arguments so Streamlit never hashes them (hashing a
-large frame costs more than the cache saves); caches are bounded.
+large frame costs more than the cache saves); the key says what they are. Caches are bounded.
 """
 
 from __future__ import annotations
 
 import json
+from concurrent.futures import Future
 from typing import Any
 
 import numpy as np
@@ -15,135 +16,132 @@ import streamlit as st
 
 from segmentation import explain, outputs, recipe, segmenters
 from segmentation.dataset import Dataset
-from segmentation.explain import SegmentProfile, heatmap_frame, profile_segments, profiles_frame, umap_layout
-from segmentation.outputs import heatmap_chart, priority_chart, segment_sizes, sizes_chart
-from segmentation.segmenters import CriteriaSpec, KScan, Rule, scan_k
+from segmentation.explain import GeoPoints, MapPoints, SegmentProfile
+from segmentation.segmenters import CriteriaSpec, KScan, Rule
 from segmentation.segments import Segmentation
-
-
-def spec_key(spec: CriteriaSpec) -> str:
-    return json.dumps(spec.to_dict(), sort_keys=True)
+from ui.keys import CacheKey, cache_key, spec_key
 
 
 @st.cache_resource(max_entries=6, show_spinner="Preparing the criteria…")
-def matrix(fingerprint: str, spec_json: str, _dataset: Dataset) -> tuple[np.ndarray, Any]:
-    encoder, X = recipe.encode(_dataset.table, CriteriaSpec.from_dict(json.loads(spec_json)))
-    return X, encoder
+def _matrix(key: CacheKey, spec_json: str, _dataset: Dataset) -> tuple[Any, np.ndarray]:
+    return recipe.encode(_dataset.table, CriteriaSpec.from_dict(json.loads(spec_json)))
+
+
+def encoded(dataset: Dataset, spec: CriteriaSpec) -> tuple[Any, np.ndarray]:
+    """The fitted criteria encoder and the criteria matrix (shared by the k scan, the map and clustering)."""
+    return _matrix(cache_key(dataset, "matrix", spec=spec), spec_key(spec), dataset)
 
 
 def matrix_for(dataset: Dataset, spec: CriteriaSpec) -> np.ndarray:
-    return matrix(dataset.fingerprint, spec_key(spec), dataset)[0]
+    return encoded(dataset, spec)[1]
 
 
 @st.cache_data(max_entries=12, show_spinner="Trying 2 to 12 segments…")
-def k_scan(fingerprint: str, spec_json: str, seed: int, _X: np.ndarray) -> KScan:
-    return scan_k(_X, random_state=seed)
+def _k_scan(key: CacheKey, seed: int, _X: np.ndarray) -> KScan:
+    return segmenters.scan_k(_X, random_state=seed)
+
+
+def k_scan(dataset: Dataset, spec: CriteriaSpec, seed: int = 0) -> KScan:
+    return _k_scan(cache_key(dataset, "k_scan", spec=spec), seed, matrix_for(dataset, spec))
 
 
 @st.cache_resource(max_entries=16, show_spinner="Finding the segments…")
-def run_recipe(fingerprint: str, recipe_json: str, _dataset: Dataset) -> Segmentation:
+def _segment(key: CacheKey, recipe_json: str, _dataset: Dataset) -> Segmentation:
     rec = recipe.Recipe.from_json(recipe_json)
     if rec.method not in recipe.CLUSTER_METHODS:
         return recipe.segment(_dataset.table, rec)
-    X, encoder = matrix(fingerprint, spec_key(rec.spec), _dataset)  # shared with the k scan and the map
-    return recipe.segment(_dataset.table, rec, (encoder, X))
+    return recipe.segment(_dataset.table, rec, encoded(_dataset, rec.spec))
 
 
 def segment(dataset: Dataset, rec: recipe.Recipe) -> Segmentation:
-    return run_recipe(dataset.fingerprint, rec.to_json(), dataset)
+    text = rec.to_json()
+    return _segment(cache_key(dataset, "segment", text), text, dataset)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def rule_sizes(fingerprint: str, rules_json: str, _dataset: Dataset) -> pd.DataFrame:
-    parsed = [Rule.from_dict(r) for r in json.loads(rules_json)]
-    return segmenters.rule_sizes(_dataset.table, parsed)
+def _rule_sizes(key: CacheKey, _dataset: Dataset, _rules: list[Rule]) -> pd.DataFrame:
+    return segmenters.rule_sizes(_dataset.table, _rules)
 
 
-def seg_key(seg: Segmentation) -> str:
-    """A cheap fingerprint of a segmentation: method, params, names and the label bytes."""
-    import hashlib
-
-    digest = hashlib.sha256(seg.labels.to_numpy().tobytes())
-    digest.update(json.dumps([seg.method, seg.params, seg.names], sort_keys=True, default=str).encode())
-    return digest.hexdigest()[:16]
+def rule_sizes(dataset: Dataset, rules: list[Rule]) -> pd.DataFrame:
+    key = cache_key(dataset, "rule_sizes", [r.to_dict() for r in rules])
+    return _rule_sizes(key, dataset, rules)
 
 
 @st.cache_resource(max_entries=16, show_spinner="Describing the segments…")
-def profiles(fingerprint: str, key: str, _dataset: Dataset, _seg: Segmentation) -> list[SegmentProfile]:
-    return profile_segments(_dataset.table, _seg)
+def _profiles(key: CacheKey, _dataset: Dataset, _seg: Segmentation) -> list[SegmentProfile]:
+    return explain.profile_segments(_dataset.table, _seg)
 
 
 def profiles_for(dataset: Dataset, seg: Segmentation) -> list[SegmentProfile]:
-    return profiles(dataset.fingerprint, seg_key(seg), dataset, seg)
+    return _profiles(cache_key(dataset, "profiles", seg=seg), dataset, seg)
 
 
 @st.cache_resource(max_entries=8, show_spinner="Drawing a first map…")
-def quick_layout(fingerprint: str, spec_json: str, _X: np.ndarray) -> np.ndarray:
+def _quick_layout(key: CacheKey, _X: np.ndarray) -> np.ndarray:
     return explain.quick_layout(_X)
 
 
+def quick_layout(dataset: Dataset, spec: CriteriaSpec) -> np.ndarray:
+    return _quick_layout(cache_key(dataset, "quick_layout", spec=spec), matrix_for(dataset, spec))
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
-def umap_job(fingerprint: str, spec_json: str, key: str, _X: np.ndarray, _labels: np.ndarray):
-    """Start the UMAP layout in the background; the Map page polls the returned future."""
+def _umap_job(key: CacheKey, _X: np.ndarray, _labels: np.ndarray) -> Future:
     from concurrent.futures import ThreadPoolExecutor
 
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="umap")
-    return pool.submit(umap_layout, _X, strata=_labels)
+    return pool.submit(explain.umap_layout, _X, strata=_labels)
 
 
-TOOLTIP_FACTS = ("monetary", "frequency", "recency_days", "preferred_channel", "city")
-MAX_POINTS = 20_000
+def umap_job(dataset: Dataset, spec: CriteriaSpec, seg: Segmentation) -> Future:
+    """Start the UMAP layout in the background; the Map page polls the returned future."""
+    key = cache_key(dataset, "umap", spec=spec, seg=seg)
+    return _umap_job(key, matrix_for(dataset, spec), seg.labels.to_numpy())
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def map_points(
-    view: str,
-    _table,
-    _seg: Segmentation,
-    _xy: np.ndarray,
-    *,
-    shown: list[str],
-    max_points: int = MAX_POINTS,
-    seed: int = 0,
-) -> pd.DataFrame:
-    """The customers to draw: layout, segment and tooltip facts; a stratified sample above ``max_points``.
+def _map_points(
+    key: CacheKey, _dataset: Dataset, _seg: Segmentation, _xy: np.ndarray, shown: list[str], max_points: int
+) -> MapPoints:
+    return explain.map_points(_dataset.table, _seg, _xy, shown=shown, max_points=max_points)
 
-    ``view`` keys the cache (data, criteria, segmentation, layout, shown segments); ``_xy`` rows follow
-    ``_table.frame``; only the plotted and tooltip columns are sent to the browser.
-    """
-    table, seg, xy = _table, _seg, _xy
-    tips = [c for c in TOOLTIP_FACTS if c in table.frame]
-    points = table.frame[tips].copy()
-    points.insert(0, "customer_id", table.frame.index.astype(str))
-    points.insert(1, "x", xy[:, 0])
-    points.insert(2, "y", xy[:, 1])
-    points.insert(
-        3, "segment", seg.named.reindex(table.frame.index).array
-    )  # categorical: keeps segment order
-    points = points[points["segment"].isin(shown)].reset_index(drop=True)
-    total = len(points)
-    if total > max_points:
-        rng = np.random.default_rng(seed)
-        keep = np.concatenate(
-            [
-                rng.choice(idx, size=max(1, round(len(idx) * max_points / total)), replace=False)
-                for idx in points.groupby("segment", observed=True).indices.values()
-            ]
-        )
-        points = points.iloc[np.sort(keep)].reset_index(drop=True)
-    points.attrs.update(tooltip=tips, total=total, sampled=len(points) < total)
-    return points
+
+def map_points(
+    dataset: Dataset,
+    spec: CriteriaSpec,
+    seg: Segmentation,
+    xy: np.ndarray,
+    *,
+    detailed: bool,
+    shown: list[str],
+    max_points: int = explain.MAX_POINTS,
+) -> MapPoints:
+    """The customers to draw on ``xy`` (the quick layout, or the detailed one when ``detailed``)."""
+    key = map_key(dataset, spec, seg, detailed=detailed, shown=shown, max_points=max_points)
+    return _map_points(key, dataset, seg, xy, list(shown), max_points)
+
+
+def map_key(
+    dataset: Dataset,
+    spec: CriteriaSpec,
+    seg: Segmentation,
+    *,
+    detailed: bool,
+    shown: list[str],
+    max_points: int,
+) -> CacheKey:
+    """What a map shows: data, criteria, segmentation, which layout, which segments, how many points."""
+    return cache_key(dataset, "map", detailed, list(shown), max_points, spec=spec, seg=seg)
 
 
 @st.cache_resource(max_entries=16, show_spinner="Preparing the list…")
-def _campaign_list(
-    fingerprint: str, key: str, params: str, _dataset: Dataset, _seg: Segmentation
-) -> pd.DataFrame:
+def _campaign_list(key: CacheKey, params: str, _dataset: Dataset, _seg: Segmentation) -> pd.DataFrame:
     segments, columns, holdout = json.loads(params)
     rows = outputs.campaign_list(
         _dataset.table, _seg, segments=segments, columns=columns, holdout_share=holdout
     )
-    rows.attrs["key"] = f"{key}:{params}"  # what the list was made from, for caches built on it
+    rows.attrs["key"] = key  # what the list was made from, for caches built on it
     return rows
 
 
@@ -151,100 +149,50 @@ def campaign_list(
     dataset: Dataset, seg: Segmentation, segments: tuple, columns: tuple, holdout: float
 ) -> pd.DataFrame:
     params = json.dumps([list(segments), list(columns), holdout])
-    return _campaign_list(dataset.fingerprint, seg_key(seg), params, dataset, seg)
+    return _campaign_list(cache_key(dataset, "campaign_list", params, seg=seg), params, dataset, seg)
 
 
 @st.cache_resource(max_entries=16, show_spinner="Preparing the platform file…")
-def _platform_file(fingerprint: str, key: str, params: str, _rows: pd.DataFrame):
+def _platform_file(key: CacheKey, params: str, _rows: pd.DataFrame):
     platform, country, consent = json.loads(params)
     return outputs.platform_file(_rows, platform, default_country=country, consent_only=consent)
 
 
 def platform_file(dataset: Dataset, rows: pd.DataFrame, platform: str, country: str, consent: bool):
     """``rows`` from :func:`campaign_list`: its key includes the holdout, which platform files leave out."""
-    return _platform_file(
-        dataset.fingerprint, rows.attrs["key"], json.dumps([platform, country, consent]), rows
-    )
-
-
-def profiles_table(profiles: list[SegmentProfile]) -> pd.DataFrame:
-    return profiles_frame(profiles)
-
-
-def traits_table(profile: SegmentProfile) -> pd.DataFrame:
-    from dataclasses import asdict
-
-    return pd.DataFrame([asdict(t) for t in profile.traits])
+    params = json.dumps([platform, country, consent])
+    return _platform_file(cache_key(dataset, "platform_file", rows.attrs["key"], params), params, rows)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _heatmap(fingerprint: str, key: str, _dataset: Dataset, _seg: Segmentation) -> pd.DataFrame:
-    return heatmap_frame(_dataset.table, _seg, heatmap_features(_dataset.table))
+def _heatmap(key: CacheKey, _dataset: Dataset, _seg: Segmentation) -> pd.DataFrame:
+    table = _dataset.table
+    return explain.heatmap_frame(table, _seg, explain.heatmap_features(table))
 
 
 def heatmap(dataset: Dataset, seg: Segmentation) -> pd.DataFrame:
-    return _heatmap(dataset.fingerprint, seg_key(seg), dataset, seg)
-
-
-def place_points(table, seg: Segmentation, place: str) -> pd.DataFrame:
-    points = table.frame[[place]].copy()
-    points["segment"] = seg.named.reindex(
-        table.frame.index
-    ).array  # categorical: charts keep the segment order
-    return points.dropna()
-
-
-def geo_points(dataset: Dataset, seg: Segmentation) -> pd.DataFrame:
-    return _geo_points(dataset.fingerprint, seg_key(seg), dataset, seg)
+    return _heatmap(cache_key(dataset, "heatmap", seg=seg), dataset, seg)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _geo_points(fingerprint: str, key: str, _dataset: Dataset, _seg: Segmentation) -> pd.DataFrame:
-    """Customers with coordinates, zoomed onto where most of them live (a few far-away ones left out).
+def _geo_points(key: CacheKey, _dataset: Dataset, _seg: Segmentation) -> GeoPoints:
+    return explain.geo_points(_dataset.table, _seg)
 
-    ``attrs["shown"]`` is the share of located customers inside the view.
-    """
-    table = _dataset.table
-    points = table.frame[["latitude", "longitude"]].copy()
-    points["segment"] = _seg.named.reindex(
-        table.frame.index
-    ).array  # categorical: charts keep the segment order
-    points = points.dropna()
-    lat, lon = points["latitude"], points["longitude"]
-    inside = lat.between(*lat.quantile([0.05, 0.95])) & lon.between(*lon.quantile([0.05, 0.95]))
-    shown = points[inside]
-    shown.attrs["shown"] = len(shown) / max(len(points), 1)
-    return shown
+
+def geo_points(dataset: Dataset, seg: Segmentation) -> GeoPoints:
+    return _geo_points(cache_key(dataset, "geo_points", seg=seg), dataset, seg)
 
 
 def report_html(dataset: Dataset, saved) -> str:
-    """The client report: sizes, priorities, heat map and a section per segment."""
-
+    """The client report of a saved segmentation, reusing the cached profiles and heat map."""
     seg = saved.segmentation
-    profiles = profiles_for(dataset, seg)
-    sizes = segment_sizes(seg, dataset.table.frame.get("monetary"))
-    figures = {
-        "Segment sizes": sizes_chart(sizes),
-        "Where to focus": priority_chart(profiles_frame(profiles)),
-        "All segments side by side": heatmap_chart(heatmap(dataset, seg)),
-    }
-    notes = [
-        *dataset.table.notes,
-        *dataset.notes,
-        f"Method: {saved.recipe.method}; criteria: {', '.join(saved.spec.families)}.",
-    ]
-    return outputs.report_html(f"Customer segments: {saved.title}", sizes, profiles, figures, notes)
-
-
-HEATMAP_FEATURES = (
-    "recency_days", "frequency", "monetary", "avg_order_value", "tenure_days", "return_rate", "n_categories",
-    "age", "income", "loyalty_points", "rating", "nps", "churn_probability",
-)  # fmt: skip
-
-
-def heatmap_features(table) -> list[str]:
-    """The main facts for the side-by-side heat map (a dozen columns stay readable), plus channel shares."""
-    main = [c for c in HEATMAP_FEATURES if c in table.frame]
-    channels = [c for c in table.frame.columns if c.startswith("share_ch_") and not c.endswith("_other")]
-    custom = [f.name for f in table.catalog if f.family == "custom" and f.kind == "numeric"]
-    return (main + channels[:4] + custom)[:18]
+    return outputs.segmentation_report(
+        dataset.table,
+        seg,
+        saved.title,
+        method=saved.recipe.method,
+        criteria=saved.spec.families,
+        notes=dataset.notes,
+        profiles=profiles_for(dataset, seg),
+        heat=heatmap(dataset, seg),
+    )

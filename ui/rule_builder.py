@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pandas as pd
@@ -157,7 +156,7 @@ def edit(dataset: Dataset) -> list[Rule]:
     if errors or not built:
         return []
     try:
-        sizes = compute.rule_sizes(dataset.fingerprint, json.dumps([r.to_dict() for r in built]), dataset)
+        sizes = compute.rule_sizes(dataset, built)
     except ValueError as exc:
         st.warning(str(exc))
         return []

@@ -13,6 +13,7 @@ import streamlit as st
 from segmentation.dataset import SET_ASIDE_LIMIT, Dataset, FileReport
 from segmentation.errors import DataError
 from segmentation.outputs import to_csv_bytes
+from ui.keys import CacheKey
 
 log = logging.getLogger("segmentation_studio")
 
@@ -38,6 +39,15 @@ def lead(text: str) -> None:
 
     body = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", html.escape(text))
     st.markdown(f'<p class="seg-lead">{body}</p>', unsafe_allow_html=True)
+
+
+def menu(sections: dict[str, list]) -> None:
+    """The app's menu in the sidebar: each section's title, then a link per page (the current one highlighted)."""
+    with st.sidebar:
+        for title, pages in sections.items():
+            st.caption(title)
+            for page in pages:
+                st.page_link(page)
 
 
 def sidebar_status(slot, dataset: Dataset | None) -> None:
@@ -201,13 +211,14 @@ def selection_summary(table, seg, ids) -> str:
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
-def _chart_spec(key: str, _build) -> dict:
+def _chart_spec(key: CacheKey, _build) -> dict:
     return _build().to_dict()
 
 
-def chart(cache_key: str, build, **kwargs):
+def chart(cache_key: CacheKey, build, **kwargs):
     """Draw an Altair chart whose Vega-Lite spec is built once per ``cache_key`` (data and inputs).
 
+    ``cache_key`` comes from :func:`ui.keys.cache_key`, so it always holds the data's fingerprint.
     Building and validating a spec costs tens of milliseconds per chart; cached, a rerun only sends it.
     ``kwargs`` go to ``st.vega_lite_chart`` (e.g. a widget ``key`` and ``on_select``).
     """

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.decomposition import PCA
 
 #: UMAP switches from exact neighbours to NN-descent (another numba code path) at this many rows.
@@ -67,7 +68,7 @@ def plot_sample(labels: pd.Series, max_points: int = 20_000, random_state: int =
     return ranked.index[(ranked["rank"] <= ranked["seg"].map(quota)).to_numpy()]
 
 
-class MapLayout:
+class MapLayout(TransformerMixin, BaseEstimator):
     """UMAP layout fitted on a stratified sample; the other rows are placed next to their neighbours.
 
     Parameters
@@ -160,6 +161,13 @@ class MapLayout:
             embedding[rest] = self.transform(X[rest])
         self.embedding_ = embedding
         return self
+
+    def fit_transform(self, X: Any, y: Any = None, **fit_params: Any) -> np.ndarray:
+        """Fit on ``X`` (``y``: the strata, as in ``fit``) and return the positions of its rows, ``embedding_``.
+
+        The fitted sample keeps its UMAP positions instead of being placed again by ``transform``.
+        """
+        return self.fit(X, y, **fit_params).embedding_
 
     def transform(self, X: Any, chunk: int = 100_000) -> np.ndarray:
         """Place new rows on the fitted map, in chunks to bound memory.

@@ -9,7 +9,7 @@ describe the segment and pick the actions from a marketing playbook.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Literal
 
 import numpy as np
@@ -334,3 +334,27 @@ def heatmap_frame(
     long["label"] = long["feature"].map(lambda c: labels.get(c, c))
     long["segment"] = long["segment"].astype(str)
     return long[["segment", "feature", "label", "value", "overall", "index"]]
+
+
+#: The main facts of the side-by-side heat map, in reading order (a dozen columns stay readable).
+HEATMAP_FEATURES = (
+    "recency_days", "frequency", "monetary", "avg_order_value", "tenure_days", "return_rate", "n_categories",
+    "age", "income", "loyalty_points", "rating", "nps", "churn_probability",
+)  # fmt: skip
+
+
+def heatmap_features(table: CustomerTable, limit: int = 18) -> list[str]:
+    """The facts for the side-by-side heat map: the main ones, up to four channel shares, custom facts.
+
+    Only columns the table has; at most ``limit`` of them, in that order.
+    """
+    main = [c for c in HEATMAP_FEATURES if c in table.frame]
+    channels = [c for c in table.frame.columns if c.startswith("share_ch_") and not c.endswith("_other")]
+    custom = [f.name for f in table.catalog if f.family == "custom" and f.kind == "numeric"]
+    return (main + channels[:4] + custom)[:limit]
+
+
+def traits_frame(profile: SegmentProfile) -> pd.DataFrame:
+    """One row per trait of a segment (the fields of ``Trait``), strongest first, for the traits chart."""
+    columns = [f.name for f in fields(Trait)]
+    return pd.DataFrame([asdict(t) for t in profile.traits], columns=columns)

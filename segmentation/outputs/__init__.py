@@ -16,7 +16,7 @@ from segmentation.outputs.export import (
 from segmentation.outputs.kscan_charts import kscan_chart
 from segmentation.outputs.map_charts import brushed_ids, geo_chart, map_chart, place_mix_chart
 from segmentation.outputs.offers import with_next_products
-from segmentation.outputs.report import chart_svg, report_html
+from segmentation.outputs.report import chart_svg, report_html, segmentation_report
 from segmentation.outputs.segment_charts import (
     heatmap_chart,
     priority_chart,
@@ -46,6 +46,7 @@ __all__ = [
     "priority_chart",
     "report_html",
     "segment_sizes",
+    "segmentation_report",
     "sizes_chart",
     "to_csv_bytes",
     "to_xlsx_bytes",

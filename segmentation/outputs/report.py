@@ -17,9 +17,19 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from segmentation.catalog import CustomerTable
+from segmentation.explain import (
+    SegmentProfile,
+    heatmap_features,
+    heatmap_frame,
+    profile_segments,
+    profiles_frame,
+)
 from segmentation.outputs.chart_theme import SEGMENT_PALETTE
+from segmentation.outputs.segment_charts import heatmap_chart, priority_chart, segment_sizes, sizes_chart
+from segmentation.segments import Segmentation
 
-__all__ = ["chart_svg", "report_html"]
+__all__ = ["chart_svg", "report_html", "segmentation_report"]
 
 _CSS = """
 *{box-sizing:border-box}
@@ -246,3 +256,57 @@ def _missing(value: object) -> bool:
         return bool(pd.isna(value))  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return False
+
+
+def segmentation_report(
+    table: CustomerTable,
+    segmentation: Segmentation,
+    title: str,
+    *,
+    method: str,
+    criteria: Sequence[str],
+    notes: Sequence[str] = (),
+    profiles: Sequence[SegmentProfile] | None = None,
+    heat: pd.DataFrame | None = None,
+    generated: date | None = None,
+) -> str:
+    """The client report of one segmentation: sizes, where to focus, the heat map, a section per segment.
+
+    Parameters
+    ----------
+    table : CustomerTable
+        The customer table the segmentation was made on (its notes go into the report).
+    segmentation : Segmentation
+        The segments to report.
+    title : str
+        The segmentation's title; the report is headed "Customer segments: <title>".
+    method, criteria : str, sequence of str
+        The method and the criteria families, named in the notes.
+    notes : sequence of str
+        Further notes (for example on the files the data came from), after the table's own.
+    profiles : sequence of SegmentProfile, optional
+        The segments' profiles when already computed (:func:`segmentation.explain.profile_segments`).
+    heat : pandas.DataFrame, optional
+        The heat map's frame when already computed (:func:`segmentation.explain.heatmap_frame` over
+        :func:`segmentation.explain.heatmap_features`).
+    generated : datetime.date, optional
+        Date printed on the report (today by default).
+
+    Returns
+    -------
+    str
+        The complete HTML document (see :func:`report_html`).
+    """
+    profiles = list(profiles) if profiles is not None else profile_segments(table, segmentation)
+    if heat is None:
+        heat = heatmap_frame(table, segmentation, heatmap_features(table))
+    sizes = segment_sizes(segmentation, table.frame.get("monetary"))
+    figures = {
+        "Segment sizes": sizes_chart(sizes),
+        "Where to focus": priority_chart(profiles_frame(profiles)),
+        "All segments side by side": heatmap_chart(heat),
+    }
+    all_notes = [*table.notes, *notes, f"Method: {method}; criteria: {', '.join(criteria)}."]
+    return report_html(
+        f"Customer segments: {title}", sizes, profiles, figures, all_notes, generated=generated
+    )

@@ -7,6 +7,7 @@ generator passed in, in a fixed order, so the same seed gives the same export.
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -117,17 +118,59 @@ def customer_export(
     rng: np.random.Generator,
 ) -> pd.DataFrame:
     """The customer export: identity, contact, demographics, place, interests, loyalty and feedback."""
-    n = len(group)
     prof = [PROFILE[names[i]] for i in group]
+    age, income = _age_and_income(group, names, prof, rng)
+    places = _places(len(group), rng)
+    people = _people(places["country"], rng)
+    life = _life_situation(age, income, rng)
+    interests = _interests(group, names, rng)
+    loyalty = _loyalty_and_feedback(prof, first_order, spend, rng)
+    visits, open_rate = _browsing(group, names, rng.spawn(1)[0])
+    frame = pd.DataFrame(
+        {
+            "First name": people["first"],
+            "Last name": people["last"],
+            "Email": people["email"],
+            "Phone": places["phone"],
+            "Date of birth": (END.normalize() - pd.to_timedelta(np.ceil(age * 365.25), "D")).to_numpy(),
+            "Gender": people["gender"],
+            "Annual income": income,
+            **life,
+            "Country": places["country"],
+            "Region": places["region"],
+            "City": places["city"],
+            "Postcode": places["postcode"],
+            "Latitude": places["lat"],
+            "Longitude": places["lon"],
+            "Interests": interests,
+            **loyalty,
+            "Website visits (90 days)": visits,
+            "Newsletter open rate": open_rate,
+        }
+    )
+    _leave_gaps(frame, rng)
+    # Customer numbers follow signup order, like a shop's own numbering.
+    seq = np.empty(len(frame), dtype=int)
+    seq[np.argsort(frame["Signup date"].to_numpy(), kind="stable")] = np.arange(1, len(frame) + 1)
+    frame.insert(0, "Customer ID", np.char.add("C", np.char.zfill(seq.astype(str), 6)).astype(object))
+    return frame
+
+
+def _age_and_income(
+    group: np.ndarray, names: tuple[str, ...], prof: list[tuple], rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Age (18-85; young mobile-first customers under 28) and annual income rounded to 500."""
     age_mu, age_sd = np.array([p[0] for p in prof]).T
     age = rng.normal(age_mu, age_sd).clip(18, 85)
     age = np.where(group == names.index("Young mobile-first"), age.clip(18, 27.9), age)
     inc_med, inc_sd = np.array([p[1] for p in prof]).T
     income = np.round(inc_med * np.exp(rng.normal(0, inc_sd)) / 500) * 500
-    places = _places(n, rng)
-    people = _people(places["country"], rng)
+    return age, income
 
-    # Education and occupation follow income and age, so profiles read plausibly.
+
+def _life_situation(age: np.ndarray, income: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Education, occupation and marital status, following income and age so profiles read plausibly."""
+    n = len(age)
     z = (np.log(income) - np.log(45_000)) / 0.5
     education = np.array(EDUCATION, dtype=object)[
         np.round(1.6 + 0.8 * z + rng.normal(0, 0.9, n)).clip(0, 4).astype(int)
@@ -140,14 +183,24 @@ def customer_export(
     marital = np.array(["Single", "Cohabiting", "Married", "Divorced", "Widowed"], dtype=object)[
         choose(marital_p, rng)
     ]
+    return {"Education": education, "Occupation": occupation, "Marital status": marital}
 
+
+def _interests(group: np.ndarray, names: tuple[str, ...], rng: np.random.Generator) -> np.ndarray:
+    """``"|"``-joined interest tags: the group's leanings often, any other tag rarely."""
     tags = np.array(INTERESTS, dtype=object)
     lean = np.array(
         [[t in GROUP_INTERESTS[names[i]].split("|") for t in INTERESTS] for i in range(len(names))]
     )
-    has = rng.random((n, len(tags))) < np.where(lean[group], 0.45, 0.04)
-    interests = np.array(["|".join(tags[row]) for row in has], dtype=object)
+    has = rng.random((len(group), len(tags))) < np.where(lean[group], 0.45, 0.04)
+    return np.array(["|".join(tags[row]) for row in has], dtype=object)
 
+
+def _loyalty_and_feedback(
+    prof: list[tuple], first_order: pd.Series, spend: pd.Series, rng: np.random.Generator
+) -> dict[str, Any]:
+    """Signup date, loyalty membership and points, survey answers, a review and marketing consent."""
+    n = len(prof)
     ordered = first_order.notna().to_numpy()
     first_day = first_order.to_numpy(dtype="datetime64[ns]")
     early = np.where(rng.random(n) < 0.4, 0, rng.integers(0, 900, n))  # many sign up with the first order
@@ -165,54 +218,28 @@ def customer_export(
     review[rng.random(n) < 0.55] = ""
     consent = np.where(rng.random(n) < np.array([p[4] for p in prof]), "Yes", "No").astype(object)
     consent[rng.random(n) < 0.03] = ""
+    return {
+        "Signup date": pd.to_datetime(signup).normalize(),
+        "Loyalty member": np.where(member, "Yes", "No"),
+        "Loyalty points": points,
+        "Satisfaction rating": rating,
+        "NPS": nps,
+        "Review": review,
+        "Marketing consent": consent,
+    }
 
-    visits, open_rate = _browsing(group, names, rng.spawn(1)[0])
-    birth = (END.normalize() - pd.to_timedelta(np.ceil(age * 365.25), "D")).to_numpy()
-    frame = pd.DataFrame(
-        {
-            "First name": people["first"],
-            "Last name": people["last"],
-            "Email": people["email"],
-            "Phone": places["phone"],
-            "Date of birth": birth,
-            "Gender": people["gender"],
-            "Annual income": income,
-            "Education": education,
-            "Occupation": occupation,
-            "Marital status": marital,
-            "Country": places["country"],
-            "Region": places["region"],
-            "City": places["city"],
-            "Postcode": places["postcode"],
-            "Latitude": places["lat"],
-            "Longitude": places["lon"],
-            "Interests": interests,
-            "Signup date": pd.to_datetime(signup).normalize(),
-            "Loyalty member": np.where(member, "Yes", "No"),
-            "Loyalty points": points,
-            "Satisfaction rating": rating,
-            "NPS": nps,
-            "Review": review,
-            "Marketing consent": consent,
-            "Website visits (90 days)": visits,
-            "Newsletter open rate": open_rate,
-        }
-    )
-    # Real exports have gaps: unknown birth dates and incomes, survey questions left unanswered.
+
+def _leave_gaps(frame: pd.DataFrame, rng: np.random.Generator) -> None:
+    """Blank some values in place, as real exports have: unknown birth dates and incomes, unanswered surveys."""
     for col, share in (
         ("Date of birth", 0.06),
         ("Annual income", 0.08),
         ("NPS", 0.35),
         ("Satisfaction rating", 0.25),
     ):
-        frame.loc[rng.random(n) < share, col] = None
+        frame.loc[rng.random(len(frame)) < share, col] = None
     for col in ("Annual income", "Loyalty points", "Satisfaction rating", "NPS"):
         frame[col] = frame[col].round().astype("Int64")
-    # Customer numbers follow signup order, like a shop's own numbering.
-    seq = np.empty(n, dtype=int)
-    seq[np.argsort(frame["Signup date"].to_numpy(), kind="stable")] = np.arange(1, n + 1)
-    frame.insert(0, "Customer ID", np.char.add("C", np.char.zfill(seq.astype(str), 6)).astype(object))
-    return frame
 
 
 def _browsing(

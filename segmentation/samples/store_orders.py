@@ -78,48 +78,17 @@ def order_lines(group: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
     params = list(GROUPS.values())
     buyers = np.flatnonzero(group < len(params))
     g = group[buyers]
-    n_min = np.array([p["n"][0] for p in params])[g]
-    n = n_min + rng.poisson(np.array([p["n"][1] for p in params])[g])
-    new = g == list(GROUPS).index("New customers")
-    n[new] = 1 + rng.binomial(1, 0.35, new.sum())  # one or two orders so far
-    gift = g == list(GROUPS).index("Occasional gift buyers")
-    seasons = _gift_seasons(gift.sum(), rng)
-    n[gift] = seasons.sum(axis=1)
-    day = _order_days(g, n, seasons, rng)
-
-    # Each buyer has a personal channel mix around the group's, so channels overlap between groups.
-    mix = np.array([p["ch"] for p in params])[g]
-    pref = np.array([rng.dirichlet(40 * m) for m in mix])
-    cust = np.repeat(np.arange(len(buyers)), n)
-    channel = choose(pref[cust], rng)
-    minute = rng.integers(0, 60, len(cust))
-    ts = START + pd.to_timedelta(day, "D") + pd.to_timedelta(_hours(channel, rng) * 60 + minute, "min")
-    k = np.arange(len(cust)) - np.repeat(np.cumsum(n) - n, n)
-    discount = np.where(
-        rng.random(len(cust)) < np.array([p["sale"] for p in params])[g][cust],
-        rng.choice([0.2, 0.3, 0.4, 0.5], len(cust)),
-        0.0,
-    )
-    welcome = (g[cust] == 3) & (k == 0) & (rng.random(len(cust)) < 0.6)
-    discount[welcome] = 0.1
-    code = np.where(welcome, "WELCOME10", np.char.add("SALE", (discount * 100).astype(int).astype(str)))
-    code = np.where(discount > 0, code, "")
+    n, seasons = _orders_per_buyer(g, rng)
+    cust, channel, ts = _orders(g, n, seasons, rng)
+    k = np.arange(len(cust)) - np.repeat(np.cumsum(n) - n, n)  # 0 for each buyer's first order
+    discount, code = _discounts(g[cust], k, rng)
 
     # Lines: category by group taste, product by price taste (dear items for VIPs, cheap for hunters).
     n_lines = 1 + rng.poisson(np.array([p["lines"] for p in params])[g][cust])
     o = np.repeat(np.arange(len(cust)), n_lines)
     names, cat, price = _catalog()
-    product = np.empty(len(o), dtype=int)
-    line_group = g[cust][o]
-    for gi, p in enumerate(params):
-        sel = np.flatnonzero(line_group == gi)
-        within = (price / price.mean()) ** p["taste"]
-        within /= np.bincount(cat, weights=within)[cat]
-        prob = np.array(p["cat"], float)[cat] * within
-        product[sel] = rng.choice(len(names), len(sel), p=prob / prob.sum())
+    product = _products(g[cust][o], cat, price, rng)
     qty = 1 + rng.poisson(np.where(np.isin(cat[product], [5, 7]), 0.6, 0.12))
-    unit = np.round(price[product] * (1 - discount[o]), 2)
-
     lines = pd.DataFrame(
         {
             "pos": buyers[cust][o],
@@ -128,7 +97,7 @@ def order_lines(group: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
             "product": names[product],
             "category": np.array(list(PRODUCTS), dtype=object)[cat[product]],
             "qty": qty.astype(float),
-            "price": unit,
+            "price": np.round(price[product] * (1 - discount[o]), 2),
             "channel": np.array(CHANNELS, dtype=object)[channel][o],
             "code": code[o],
         }
@@ -144,6 +113,67 @@ def order_lines(group: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
     returns["order_id"] = "R" + (100_001 + rank[returns["order"]]).astype(str)
     out = pd.concat([lines, returns], ignore_index=True)
     return out.sort_values(["ts", "order_id"], kind="stable").reset_index(drop=True)
+
+
+def _orders_per_buyer(g: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Number of orders of each buyer (``g``: each buyer's group code), by the group's habits.
+
+    Gift buyers order once in each Christmas season they shop in: their seasons come back too.
+    """
+    params = list(GROUPS.values())
+    n = np.array([p["n"][0] for p in params])[g] + rng.poisson(np.array([p["n"][1] for p in params])[g])
+    new = g == list(GROUPS).index("New customers")
+    n[new] = 1 + rng.binomial(1, 0.35, new.sum())  # one or two orders so far
+    gift = g == list(GROUPS).index("Occasional gift buyers")
+    seasons = _gift_seasons(gift.sum(), rng)
+    n[gift] = seasons.sum(axis=1)
+    return n, seasons
+
+
+def _orders(
+    g: np.ndarray, n: np.ndarray, seasons: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, pd.DatetimeIndex]:
+    """Buyer position, channel code and time of every order (buyer by buyer, ``n[i]`` orders each)."""
+    day = _order_days(g, n, seasons, rng)
+    # Each buyer has a personal channel mix around the group's, so channels overlap between groups.
+    mix = np.array([p["ch"] for p in GROUPS.values()])[g]
+    pref = np.array([rng.dirichlet(40 * m) for m in mix])
+    cust = np.repeat(np.arange(len(g)), n)
+    channel = choose(pref[cust], rng)
+    minute = rng.integers(0, 60, len(cust))
+    ts = START + pd.to_timedelta(day, "D") + pd.to_timedelta(_hours(channel, rng) * 60 + minute, "min")
+    return cust, channel, ts
+
+
+def _discounts(
+    order_group: np.ndarray, k: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Discount rate and code of every order: sale codes by the group's taste for sales, and a welcome
+    code on some new customers' first order (``k`` is the order's rank among its buyer's orders)."""
+    n = len(order_group)
+    discount = np.where(
+        rng.random(n) < np.array([p["sale"] for p in GROUPS.values()])[order_group],
+        rng.choice([0.2, 0.3, 0.4, 0.5], n),
+        0.0,
+    )
+    welcome = (order_group == list(GROUPS).index("New customers")) & (k == 0) & (rng.random(n) < 0.6)
+    discount[welcome] = 0.1
+    code = np.where(welcome, "WELCOME10", np.char.add("SALE", (discount * 100).astype(int).astype(str)))
+    return discount, np.where(discount > 0, code, "")
+
+
+def _products(
+    line_group: np.ndarray, cat: np.ndarray, price: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Product of every line: category by the group's taste, then dearer or cheaper items by its price taste."""
+    product = np.empty(len(line_group), dtype=int)
+    for gi, p in enumerate(GROUPS.values()):
+        sel = np.flatnonzero(line_group == gi)
+        within = (price / price.mean()) ** p["taste"]
+        within /= np.bincount(cat, weights=within)[cat]
+        prob = np.array(p["cat"], float)[cat] * within
+        product[sel] = rng.choice(len(price), len(sel), p=prob / prob.sum())
+    return product
 
 
 def _returns(lines: pd.DataFrame, rate: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:

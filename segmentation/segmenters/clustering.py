@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import AgglomerativeClustering, KMeans, MiniBatchKMeans
 from sklearn.decomposition import PCA
 from sklearn.exceptions import ConvergenceWarning
@@ -72,7 +73,7 @@ def _nearest(X: np.ndarray, centers: np.ndarray, chunk: int = 65_536) -> np.ndar
     return out
 
 
-class SegmentClusterer:
+class SegmentClusterer(ClusterMixin, BaseEstimator):
     """Cluster a criteria matrix into segments ordered by value, highest first.
 
     Parameters

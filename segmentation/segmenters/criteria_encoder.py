@@ -181,8 +181,8 @@ class CriteriaEncoder(TransformerMixin, BaseEstimator):
         self.pipeline_ = Pipeline([("columns", columns), ("balance", balancer)])
         self.features_ = tuple(f.name for f in chosen)
         self.families_ = tuple(cols_by_family)
-        self.feature_names_out = np.asarray(columns.get_feature_names_out(), dtype=object)
-        self.family_of_column_ = np.empty(len(self.feature_names_out), dtype=object)
+        self.feature_names_out_ = np.asarray(columns.get_feature_names_out(), dtype=object)
+        self.family_of_column_ = np.empty(len(self.feature_names_out_), dtype=object)
         for fam, cols in cols_by_family.items():
             self.family_of_column_[cols] = fam
         return self
@@ -200,7 +200,7 @@ class CriteriaEncoder(TransformerMixin, BaseEstimator):
         return self.fit(frame).transform(frame)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        return self.feature_names_out
+        return self.feature_names_out_
 
 
 class MixedEncoder(TransformerMixin, BaseEstimator):
@@ -237,7 +237,7 @@ class MixedEncoder(TransformerMixin, BaseEstimator):
         for name in cats:
             shares = pd.Series(as_category(frame[[name]]).ravel()).value_counts(normalize=True)
             self.categories_[name] = sorted(shares[shares >= self.min_frequency].index[: self.max_categories])
-        n_num = 0 if self.numeric_ is None else len(self.numeric_.feature_names_out)
+        n_num = 0 if self.numeric_ is None else len(self.numeric_.feature_names_out_)
         self.categorical_columns_ = list(range(n_num, n_num + len(cats)))
         self.features_ = tuple(f.name for f in chosen)
         return self

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClusterMixin
 
 
-class KPrototypes:
+class KPrototypes(ClusterMixin, BaseEstimator):
     """Compact k-prototypes (Huang 1997): squared distance on numbers plus ``gamma`` per category mismatch.
 
     Parameters
@@ -47,8 +48,9 @@ class KPrototypes:
             cost += self.gamma_ * (cat[:, j][:, None] != c_cat[:, j][None, :])
         return cost
 
-    def fit(self, X: Any) -> KPrototypes:
-        num, cat = self._split(np.asarray(X))
+    def fit(self, X: Any, y: Any = None) -> KPrototypes:
+        X = np.asarray(X)
+        num, cat = self._split(X)
         k, n = min(self.n_clusters, len(num)), len(num)
         std = float(num.std(axis=0).mean()) if num.shape[1] else 0.0
         self.gamma_ = self.gamma if self.gamma is not None else (0.5 * std if std > 0 else 1.0)

@@ -36,6 +36,15 @@ class KScan:
     recommended_k: int
     reason: str
 
+    def stability(self, k: int) -> float:
+        """Mean bootstrap ARI of ``k`` groups (1 = the same groups come back every time)."""
+        return float(self.table.loc[self.table["k"] == k, "stability"].iloc[0])
+
+    @property
+    def why(self) -> str:
+        """The reason as a sentence, without its leading "k groups: "."""
+        return self.reason.split(": ", 1)[-1].capitalize()
+
 
 def silhouettes(X: np.ndarray, labelings: dict[int, np.ndarray], chunk: int = 1024) -> dict[int, float]:
     """Mean silhouette of several labelings of the same rows, sharing one pass over the distances.
@@ -143,8 +152,6 @@ def scan_k(
         Example reason: "5 groups: the best balance of separation (silhouette 0.41) and compactness
         among 3 to 8 groups, stable across resamples".
     """
-    from sklearn.metrics import adjusted_rand_score, calinski_harabasz_score, davies_bouldin_score
-
     X = check_matrix(X)
     n = len(X)
     n_distinct = len(np.unique(X[: min(n, 5_000)], axis=0))
@@ -163,27 +170,39 @@ def scan_k(
     with warnings.catch_warnings(), threadpool_limits(1):
         warnings.simplefilter("ignore", ConvergenceWarning)
         for k in ks:
-            model = make_kmeans(k, len(fit), random_state, n_init=2).fit(fit)
-            ref = model.predict(ev)
-            aris = [
-                adjusted_rand_score(
-                    ref, make_kmeans(k, len(fit), random_state + b + 1, n_init=1).fit(fit[idx]).predict(ev)
-                )
-                for b, idx in enumerate(boots)
-            ]
-            several = len(np.unique(ref)) > 1
-            rows.append(
-                {
-                    "k": k,
-                    "calinski_harabasz": calinski_harabasz_score(ev, ref) if several else 0.0,
-                    "davies_bouldin": davies_bouldin_score(ev, ref) if several else np.inf,
-                    "inertia": float(model.inertia_) * n / len(fit),
-                    "stability": float(np.mean(aris)) if aris else 1.0,
-                }
-            )
-            labelings[k] = ref
+            row, labelings[k] = _score_k(k, fit, ev, boots, random_state, n_rows=n)
+            rows.append(row)
     sil = silhouettes(ev, labelings)
     table = pd.DataFrame(rows)
     table.insert(1, "silhouette", [sil[k] for k in table["k"]])
     k, reason = recommend(table)
     return KScan(table, k, reason)
+
+
+def _score_k(
+    k: int, fit: np.ndarray, ev: np.ndarray, boots: list[np.ndarray], random_state: int, n_rows: int
+) -> tuple[dict[str, float], np.ndarray]:
+    """Scores of k groups (silhouette aside) and the reference labels of the metric sample ``ev``.
+
+    The reference k-means is fitted on ``fit``; stability compares it with single-start fits on the
+    bootstrap resamples ``boots`` of ``fit``. Inertia is the fit sample's, scaled to ``n_rows``.
+    """
+    from sklearn.metrics import adjusted_rand_score, calinski_harabasz_score, davies_bouldin_score
+
+    model = make_kmeans(k, len(fit), random_state, n_init=2).fit(fit)
+    ref = model.predict(ev)
+    aris = [
+        adjusted_rand_score(
+            ref, make_kmeans(k, len(fit), random_state + b + 1, n_init=1).fit(fit[idx]).predict(ev)
+        )
+        for b, idx in enumerate(boots)
+    ]
+    several = len(np.unique(ref)) > 1
+    row = {
+        "k": k,
+        "calinski_harabasz": calinski_harabasz_score(ev, ref) if several else 0.0,
+        "davies_bouldin": davies_bouldin_score(ev, ref) if several else np.inf,
+        "inertia": float(model.inertia_) * n_rows / len(fit),
+        "stability": float(np.mean(aris)) if aris else 1.0,
+    }
+    return row, ref

@@ -2,17 +2,43 @@
 
 from __future__ import annotations
 
+import ast
+
 import pytest
-from app_driver import click, goto
+from app_driver import ROOT, click, goto
 
 PAGES = ["data", "criteria", "segments", "map", "profiles", "export", "help"]
+NEEDS_DATA = ["criteria", "segments", "map", "profiles", "export"]
+NEEDS_SEGMENTS = ["map", "profiles", "export"]
+LOAD_DATA = "Load your customer data first: upload a file or pick the sample store on the Data page."
+MAKE_SEGMENTS = "Create a segmentation first on the Segments page (or click ▶ One-click demo in the sidebar)."
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_without_data(app, page):
+def links(at) -> list[tuple[str, str]]:
+    """The page links the main area shows: (label, target page's URL path)."""
+    return [(link.proto.label, link.proto.page) for link in at.main.get("page_link")]
+
+
+@pytest.mark.parametrize("page", NEEDS_DATA)
+def test_a_page_without_data_says_to_load_it_and_links_to_the_data_page(app, page):
     at = goto(app, page)
-    if page not in ("data", "help"):
-        assert any("Data" in str(link.proto) for link in at.get("page_link")) or at.info, page
+    assert [i.value for i in at.info] == [LOAD_DATA]
+    assert links(at) == [("Go to Data", "data")]
+    assert not at.title  # stopped before drawing anything of its own
+
+
+@pytest.mark.parametrize(("page", "title"), [("data", "Your customer data"), ("help", "Help & glossary")])
+def test_the_data_and_help_pages_need_nothing_loaded(app, page, title):
+    at = goto(app, page)
+    assert [t.value for t in at.title] == [title]
+    assert LOAD_DATA not in [i.value for i in at.info]
+
+
+@pytest.mark.parametrize("page", NEEDS_SEGMENTS)
+def test_a_page_without_segments_says_to_make_them_and_links_to_the_segments_page(app, page):
+    at = goto(click(app, "load_sample"), page)
+    assert [i.value for i in at.info] == [MAKE_SEGMENTS]
+    assert links(at) == [("Go to Segments", "segments")]
 
 
 def test_data_page_loads_the_sample_and_shows_the_ledger(app):
@@ -36,3 +62,38 @@ def test_a_few_rows_set_aside_never_read_as_zero_percent():
     from ui.widgets import _share
 
     assert [_share(1, 20_000), _share(314, 20_000), _share(6_653, 20_000)] == ["<0.1%", "1.6%", "33.3%"]
+
+
+WIDGETS = {
+    "button", "download_button", "checkbox", "toggle", "radio", "selectbox", "multiselect", "slider",
+    "select_slider", "text_input", "number_input", "text_area", "date_input", "time_input", "file_uploader",
+    "camera_input", "color_picker", "data_editor", "form_submit_button", "pills", "segmented_control",
+    "feedback", "chat_input",
+}  # fmt: skip
+APP_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+
+
+def _calls(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)]
+
+
+@pytest.mark.parametrize("path", APP_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_widget_has_an_explicit_key(path):
+    missing = [
+        f"{c.func.attr} (line {c.lineno})"
+        for c in _calls(path)
+        if c.func.attr in WIDGETS and not any(k.arg == "key" for k in c.keywords)
+    ]
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)
+def test_pages_leave_the_wrangling_to_the_core(path):
+    imported = {
+        alias.name.split(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])
+    }
+    assert not imported & {"pandas", "numpy"}, imported

@@ -6,7 +6,7 @@ import csv
 import io
 
 import pytest
-from harness import screenshot
+from harness import screenshot, start_app, stop_app
 
 pytestmark = pytest.mark.browser
 
@@ -88,3 +88,33 @@ def test_two_sessions_see_only_their_own_data(browser, app_url):
     see(b, "Load your customer data first")
     first.close()
     second.close()
+
+
+def test_the_first_paint_shows_the_apps_own_menu(browser):
+    """A fresh server's first page shows our menu from the start, never the raw file names of pages/.
+
+    Streamlit's legacy pages-directory menu (``app, criteria, data, ...``) appears only in the first run
+    of a fresh process, so this test starts its own server and watches the sidebar from the first byte.
+    """
+    proc, url = start_app()
+    try:
+        pg = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+        pg.goto(url, wait_until="commit")
+        sidebar = pg.locator('[data-testid="stSidebar"]')
+        seen: list[list[str]] = []
+        for _ in range(2_000):  # every ~25 ms until the menu has drawn, ~50 s at most
+            links = [t.strip() for t in sidebar.get_by_role("link").all_inner_texts()]
+            if not seen or links != seen[-1]:
+                seen.append(links)
+            if "Help & glossary" in " ".join(links):
+                break
+            pg.wait_for_timeout(25)
+        screenshot(pg, "00_first_paint")
+        raw = {"app", "criteria", "data", "export", "help", "map", "profiles", "segments"}
+        assert all(not raw & set(links) for links in seen), seen
+        assert [t.split("\n")[-1] for t in seen[-1]] == [
+            "Data", "Criteria", "Segments", "Map", "Profiles", "Export", "Help & glossary",
+        ], seen  # fmt: skip
+        pg.context.close()
+    finally:
+        stop_app(proc)

@@ -43,13 +43,17 @@ def test_saved_loaded_and_reapplied_recipe_gives_identical_segments(dataset, met
 
 
 def test_user_names_travel_with_the_recipe(dataset):
-    rec = recipe.Recipe("value", mappings=dataset.mappings)
     names = ["VIP", "Very good", "Good", "The rest"]
     seg = recipe.segment(
         dataset.table, recipe.Recipe.from_json(recipe.Recipe("value", names=names).to_json())
     )
     assert list(seg.names) == names
-    assert rec.names is None
+    # A recipe without names keeps none through JSON, and the segments get the rule set's own names.
+    plain = recipe.Recipe.from_json(recipe.Recipe("value", mappings=dataset.mappings).to_json())
+    assert plain.names is None
+    own = recipe.segment(dataset.table, plain)
+    assert len(own.names) == len(names) and not set(own.names) & set(names)
+    pd.testing.assert_series_equal(own.labels, seg.labels)  # names change, segments do not
 
 
 @pytest.mark.parametrize(

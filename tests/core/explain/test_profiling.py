@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from segmentation.catalog import CustomerTable, Feature
-from segmentation.explain import heatmap_frame, profile_segments, profiles_frame
+from segmentation.explain import (
+    HEATMAP_FEATURES,
+    heatmap_features,
+    heatmap_frame,
+    profile_segments,
+    profiles_frame,
+    traits_frame,
+)
 from segmentation.segmenters import rfm_segments
 from segmentation.segments import Segmentation
 
@@ -148,3 +157,27 @@ def test_all_equal_segment_does_not_crash() -> None:
     profiles = profile_segments(table, clusters(np.array([0, 0, 0, 1, 1, 1]), table))
     assert len({p.name for p in profiles}) == 2
     assert "average customer" in profiles[0].description
+
+
+def test_heatmap_features_main_facts_first_then_channels_and_custom_facts(
+    data: tuple[CustomerTable, np.ndarray],
+) -> None:
+    table, _ = data
+    main = [c for c in HEATMAP_FEATURES if c in table.frame]
+    assert heatmap_features(table) == main  # neither channel shares nor custom facts in this table
+    channels = {f"share_ch_{c}": 0.2 for c in ("web", "app", "store", "phone", "market", "other")}
+    custom = (Feature("vip_score", "custom", "VIP score"), Feature("vip_tag", "custom", "VIP", "categorical"))
+    wider = CustomerTable(table.frame.assign(**channels, vip_score=1.0, vip_tag="x"), CATALOG + custom)
+    facts = heatmap_features(wider)
+    assert facts == [*main, "share_ch_web", "share_ch_app", "share_ch_store", "share_ch_phone", "vip_score"]
+    assert heatmap_features(wider, limit=3) == main[:3]
+
+
+def test_traits_frame_has_one_row_per_trait(data: tuple[CustomerTable, np.ndarray]) -> None:
+    table, group = data
+    for profile in profile_segments(table, clusters(group, table)):
+        frame = traits_frame(profile)
+        assert frame["text"].tolist() == [t.text for t in profile.traits]
+        assert frame["lift"].tolist() == [t.lift for t in profile.traits]
+    empty = traits_frame(dataclasses.replace(profile, traits=()))
+    assert empty.empty and {"feature", "label", "lift", "text"} <= set(empty.columns)

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation.outputs import chart_svg, priority_chart, report_html, segment_sizes, sizes_chart
+from segmentation.catalog import CustomerTable, Feature
+from segmentation.explain import heatmap_frame, profile_segments
+from segmentation.outputs import (
+    chart_svg,
+    priority_chart,
+    report_html,
+    segment_sizes,
+    segmentation_report,
+    sizes_chart,
+)
 from segmentation.segments import Segmentation
 
 NAMES = ("Champions", 'Loyal & "true"', "<script>alert(1)</script>", "新客户")
@@ -93,3 +104,64 @@ def test_broken_chart_does_not_break_report(parts: tuple[pd.DataFrame, pd.DataFr
 def test_chart_svg_has_no_namespace_urls(parts: tuple[pd.DataFrame, pd.DataFrame]) -> None:
     svg = chart_svg(sizes_chart(parts[0]))
     assert svg.lstrip().startswith("<svg") and "http" not in svg
+
+
+@pytest.fixture(scope="module")
+def segmented() -> tuple[CustomerTable, Segmentation]:
+    rng = np.random.default_rng(1)
+    ids = pd.Index([f"C{i}" for i in range(300)], name="customer_id")
+    codes = rng.integers(0, 3, 300)
+    frame = pd.DataFrame(
+        {"monetary": rng.gamma(2.0, 40.0, 300) * (1 + codes), "frequency": rng.poisson(3, 300) + 1.0},
+        index=ids,
+    )
+    catalog = (
+        Feature("monetary", "value", "Total spend", unit="currency"),
+        Feature("frequency", "behavioural", "Number of orders"),
+    )
+    table = CustomerTable(frame, catalog, notes=("Dates read day first.",))
+    return table, Segmentation(pd.Series(codes, index=ids), ("Gold", "Silver <b>", "Bronze"), "value_tiers")
+
+
+@pytest.mark.slow
+def test_segmentation_report_assembles_sizes_profiles_figures_and_notes(
+    segmented: tuple[CustomerTable, Segmentation],
+) -> None:
+    table, seg = segmented
+    page = segmentation_report(
+        table,
+        seg,
+        "Spring & summer",
+        method="kmeans",
+        criteria=["behavioural", "value"],
+        notes=["From orders.csv"],
+    )
+    assert "<title>Customer segments: Spring &amp; summer</title>" in page
+    assert page.count("<svg") == 3  # sizes, where to focus, the heat map
+    for caption in ("Segment sizes", "Where to focus", "All segments side by side"):
+        assert f"<figcaption>{caption}</figcaption>" in page
+    assert page.count('class="segment"') == 3
+    assert "Silver &lt;b&gt;" in page and "Silver <b>" not in page
+    notes = page.split("<h2>Notes</h2>")[1]
+    order = [
+        notes.index(n)
+        for n in ("Dates read day first.", "From orders.csv", "Method: kmeans; criteria: behavioural, value.")
+    ]
+    assert order == sorted(order)  # the table's notes, then the caller's, then the method
+    # Sizes in the report are the segmentation's own.
+    for name, n in seg.sizes().items():
+        assert f"<b>{n:,}</b> customers" in page, name
+
+
+def test_segmentation_report_uses_the_profiles_it_is_given(
+    segmented: tuple[CustomerTable, Segmentation],
+) -> None:
+    table, seg = segmented
+    profiles = [dataclasses.replace(p, description=f"Cached {p.code}") for p in profile_segments(table, seg)]
+    heat = heatmap_frame(table, seg, ["monetary"])
+    page = segmentation_report(
+        table, seg, "T", method="value_tiers", criteria=["value"], profiles=profiles, heat=heat,
+        generated=date(2026, 1, 2),
+    )  # fmt: skip
+    assert all(f"Cached {code}" in page for code in range(3))
+    assert "2026-01-02" in page

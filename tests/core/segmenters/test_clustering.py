@@ -52,6 +52,9 @@ def test_scan_k_recommends_the_true_k() -> None:
     ]  # fmt: skip
     assert scan.reason.startswith("5 groups:") and "stable" in scan.reason
     assert scan.table["inertia"].is_monotonic_decreasing
+    assert scan.why[0].isupper() and scan.why.lower() == scan.reason.split(": ", 1)[1].lower()
+    for row in scan.table.itertuples():
+        assert scan.stability(row.k) == row.stability
 
 
 def _metrics(sil: dict[int, float], stability: dict[int, float] | None = None) -> pd.DataFrame:

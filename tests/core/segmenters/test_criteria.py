@@ -71,7 +71,7 @@ def test_encoder_output_kinds_and_text_columns_never_used() -> None:
     spec = CriteriaSpec(("behavioural", "value", "channel", "psychographic", "loyalty", "lifecycle"))
     enc = CriteriaEncoder(spec, table.catalog).fit(table.frame)
     X = enc.transform(table.frame)
-    names = list(enc.feature_names_out)
+    names = list(enc.get_feature_names_out())
     assert X.dtype == np.float32 and X.shape == (len(table.frame), len(names)) and np.isfinite(X).all()
     assert "email" not in enc.features_ and "signup_date" not in enc.features_
     assert "preferred_channel_Web" in names and "interests_yoga" in names and "interests_other" in names
@@ -87,11 +87,11 @@ def test_nan_inf_and_unseen_values_are_handled() -> None:
     frame.loc[frame.index[10:12], "monetary"] = -np.inf
     spec = CriteriaSpec(("value", "channel", "loyalty"))
     enc = CriteriaEncoder(spec, table.catalog).fit(frame)
-    assert "missingindicator_monetary" in enc.feature_names_out
+    assert "missingindicator_monetary" in enc.get_feature_names_out()
     new = frame.head(3).copy()
     new["preferred_channel"] = pd.array(["Carrier pigeon", None, "Web"], dtype="str")
     out = enc.transform(new)
-    assert out.shape == (3, len(enc.feature_names_out)) and np.isfinite(out).all()
+    assert out.shape == (3, len(enc.get_feature_names_out())) and np.isfinite(out).all()
 
 
 def test_family_with_many_columns_does_not_dominate() -> None:
