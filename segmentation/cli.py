@@ -144,6 +144,94 @@ def apply_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
+EXPORT_FORMATS = ("csv", "xlsx", "mailchimp", "klaviyo", "hubspot", "meta", "google")
+
+
+def _share(text: str) -> float:
+    value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(
+            "give the holdout as a share from 0 to 0.99, or a percentage like 10%"
+        )
+    return value
+
+
+def _export_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "files", type=Path, nargs="+", metavar="FILE", help="order history and/or customer list"
+    )
+    parser.add_argument(
+        "--recipe", type=Path, default=None, help="recipe JSON; without it all customers form one list"
+    )
+    parser.add_argument(
+        "--segment", action="append", default=None, metavar="NAME", help="segment to export (repeatable)"
+    )
+    parser.add_argument("--platform", choices=EXPORT_FORMATS, required=True, help="file layout to write")
+    parser.add_argument(
+        "--holdout", type=_share, default=0.0, metavar="SHARE", help="control group per segment, e.g. 0.1"
+    )
+    parser.add_argument("--seed", type=int, default=None, help="holdout seed (default: the recipe's, else 0)")
+    parser.add_argument(
+        "--default-country", default=None, metavar="CC", help="country of customers without one (ISO-2)"
+    )
+    parser.add_argument(
+        "--ignore-consent",
+        action="store_true",
+        help="keep customers who did not agree to marketing (off by default)",
+    )
+    parser.add_argument("-o", "--output", type=Path, required=True, help="file to write")
+
+
+@command(
+    "export", "Write a campaign list or platform audience file, with a holdout kept out of it.", _export_args
+)
+def export_cmd(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from segmentation import recipe
+    from segmentation.dataset import load_dataset
+    from segmentation.outputs import PLATFORM_REACH, build_audience, platform_file, to_xlsx_bytes
+    from segmentation.segments import Segmentation
+
+    seed = args.seed
+    if args.recipe is not None:
+        rec = recipe.Recipe.from_json(args.recipe.read_bytes())
+        dataset, seg = recipe.apply(rec, _sources(args.files))
+        seed = rec.holdout_seed if seed is None else seed
+    else:
+        dataset = load_dataset(_sources(args.files), predictions=False)
+        index = dataset.table.frame.index
+        seg = Segmentation(pd.Series(0, index=index, dtype="int64"), ("All customers",), "all")
+    table = dataset.table
+    consent = "consent" in table.frame.columns and not args.ignore_consent
+    audience = build_audience(
+        table,
+        seg,
+        segments=args.segment,
+        reach=PLATFORM_REACH.get(args.platform, "any"),
+        consent_only=consent,
+        holdout_share=args.holdout,
+        seed=seed or 0,
+        default_country=args.default_country,
+    )
+    if args.platform in PLATFORM_REACH:
+        data, summary = platform_file(audience, args.platform)
+        messages = summary.messages()
+    else:
+        send = audience.send()
+        data = to_csv_bytes(send) if args.platform == "csv" else to_xlsx_bytes(send)
+        messages = audience.messages()
+    args.output.write_bytes(data)
+    print(f"Wrote {args.output}.")
+    for message in messages:
+        print(f"- {message}")
+    if args.holdout > 0:
+        groups = args.output.with_name(f"{args.output.stem}_groups.csv")
+        groups.write_bytes(to_csv_bytes(audience.groups()))
+        print(f"Wrote {groups}: every customer of the campaign with their group, for measuring it later.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every registered command."""
     parser = argparse.ArgumentParser(prog="segmentation", description="Segmentation Studio tools.")

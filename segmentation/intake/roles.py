@@ -85,7 +85,7 @@ ROLES: tuple[Role, ...] = (
     _r("rating", "Rating", "number", CU, "stars satisfaction 评分 評分"),
     _r("nps", "NPS answer", "number", CU, "netpromoterscore recommend 推荐值 净推荐值"),
     _r("review", "Review text", "text", CU, "comment feedback reviewtext 评价 评论 評價 評論"),
-    _r("consent", "Marketing consent", "bool", CU,
+    _r("consent", "Marketing consent", "text", CU,  # kept as written: outputs read it (outputs.contacts)
        "marketingconsent optin emailoptin subscribed gdprconsent 营销同意 同意营销 行銷同意"),
     # a file's own columns kept as criteria: never matched by header, several columns may carry them
     _r("other_number", "Other number: use as a criterion", "number", CU),
