@@ -48,6 +48,9 @@ PLAYBOOK: dict[str, str] = {
     "first_purchase": "First-purchase nudge on what they viewed: a welcome offer, reviews and easy returns",
     "browse_recs": "Recommendations and back-in-stock alerts from the categories they browse most",
     "reengage": "Re-engagement: new arrivals in the categories they used to browse",
+    "retain": "Save them before they go: a personal check-in, a loyalty perk or early access, not a discount blast",
+    "grow": "Help them buy again sooner: next-best products and a reason to come back within their usual gap",
+    "light_touch": "Low-cost reminders only (e-mail, no paid ads); stop if they do not respond",
 }
 #: Playbook keys for rule segments, by segment name.
 RULE_PLAYS: dict[str, tuple[str, ...]] = {
@@ -65,6 +68,10 @@ RULE_PLAYS: dict[str, tuple[str, ...]] = {
     "Browsing buyers": ("browse_recs", "upsell"), "Engaged browsers": ("browse_recs", "referral"),
     "Casual browsers": ("browse_recs",), "Lapsed browsers": ("reengage", "winback"),
     "No visits on record": ("nurture",),
+    "Loyal core": ("vip", "referral"), "High value at risk": ("retain", "winback"), "Rising": ("grow", "upsell"),
+    "Low value leaving": ("light_touch", "sunset"), "Predicted top 10%": ("vip", "retain"),
+    "Predicted top 10-30%": ("upsell", "grow"), "Predicted middle 30-60%": ("grow", "nurture"),
+    "Predicted lower 40%": ("light_touch",), "No prediction": ("onboarding",),
 }  # fmt: skip
 RULE_DESCRIPTIONS: dict[str, str] = {
     "Champions": "They bought recently, buy often and spend the most.",
@@ -89,6 +96,10 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "Casual browsers": "They visited recently, but look at only a few products.",
     "Lapsed browsers": "They used to visit but have not come back for a while.",
     "No visits on record": "The event log has no visit from them, so their browsing is unknown.",
+    "Loyal core": "Predicted to spend the most over the horizon and likely to stay.",
+    "High value at risk": "Predicted to be worth a lot, but more likely than not to stop buying.",
+    "Rising": "Likely to buy again, though they are not among the biggest predicted spenders yet.",
+    "Low value leaving": "Little predicted spend and likely to stop buying.",
 }  # fmt: skip
 
 

@@ -3,7 +3,32 @@ catalog, order features and predicted scores."""
 
 from __future__ import annotations
 
+from segmentation.features.backtest import (
+    Backtest,
+    BacktestMetrics,
+    backtest_value,
+    baselines,
+    capture,
+    grade,
+    score_predictions,
+)
+from segmentation.features.bgnbd import BetaGeoGamma, rfm_from_features
 from segmentation.features.customer_table import build_customer_table
+from segmentation.features.history import (
+    HistoryCheck,
+    check_history,
+    history_features,
+    history_outcomes,
+    history_span,
+)
+from segmentation.features.next_product import (
+    NextProduct,
+    NextProductBacktest,
+    backtest_next_product,
+    item_column,
+    popular_picks,
+    purchases_by_item,
+)
 from segmentation.features.order_features import slug
 from segmentation.features.predictive import (
     PredictionResult,
@@ -11,12 +36,51 @@ from segmentation.features.predictive import (
     predict_churn,
     with_predictions,
 )
+from segmentation.features.textbook import TextbookCLV, textbook_available
+from segmentation.features.value import (
+    VALUE_COLUMNS,
+    ValueModel,
+    ValuePrediction,
+    choose_learning,
+    fit_value_model,
+    predict_value,
+    with_value,
+)
 
 __all__ = [
+    "VALUE_COLUMNS",
+    "Backtest",
+    "BacktestMetrics",
+    "BetaGeoGamma",
+    "HistoryCheck",
+    "NextProduct",
+    "NextProductBacktest",
     "PredictionResult",
+    "TextbookCLV",
+    "ValueModel",
+    "ValuePrediction",
+    "backtest_next_product",
+    "backtest_value",
+    "baselines",
     "build_customer_table",
+    "capture",
+    "check_history",
+    "choose_learning",
     "churn_and_propensity",
+    "fit_value_model",
+    "grade",
+    "history_features",
+    "history_outcomes",
+    "history_span",
+    "item_column",
+    "popular_picks",
     "predict_churn",
+    "predict_value",
+    "purchases_by_item",
+    "rfm_from_features",
+    "score_predictions",
     "slug",
+    "textbook_available",
     "with_predictions",
+    "with_value",
 ]

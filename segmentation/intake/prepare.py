@@ -25,8 +25,8 @@ from segmentation.intake.ledger import (
 )
 from segmentation.intake.schema import suggest_mapping, validate_mapping
 
-#: Text columns kept for the features (a product column is not: no feature uses it).
-_OPTIONAL_TEXT = ("category", "channel", "country", "city")
+#: Text columns kept for the features; ``product`` for the next-product suggestions.
+_OPTIONAL_TEXT = ("category", "channel", "country", "city", "product")
 
 
 def number_sql(col: str, decimal_comma: bool) -> str:

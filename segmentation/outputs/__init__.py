@@ -49,6 +49,7 @@ from segmentation.outputs.measurement import (
     measure,
     outcomes_from_orders,
 )
+from segmentation.outputs.offers import with_next_products
 from segmentation.outputs.report import chart_svg, report_html, segmentation_report
 from segmentation.outputs.results_file import RowCount, group_values, guess_control, read_results
 from segmentation.outputs.segment_charts import (
@@ -118,5 +119,6 @@ __all__ = [
     "traits_chart",
     "welch_interval",
     "wilson_interval",
+    "with_next_products",
     "zip_by_segment",
 ]

@@ -59,13 +59,24 @@ from segmentation.segmenters.rules import (
     satisfaction_bands,
     value_tiers,
 )
+from segmentation.segmenters.value_rules import (
+    CLV_TIER_NAMES,
+    GRID_NAMES,
+    VALUE_RULE_SETS,
+    clv_tiers,
+    value_risk_grid,
+)
+
+RULE_SETS.update(VALUE_RULE_SETS)  # the predicted-value rule sets, after the classic ones
 
 __all__ = [
     "AGE_EDGES",
     "BROWSING_RULE_SETS",
     "CART_NAMES",
+    "CLV_TIER_NAMES",
     "DEFAULT_FAMILIES",
     "ENGAGEMENT_NAMES",
+    "GRID_NAMES",
     "LIFECYCLE_NAMES",
     "LOYALTY_NAMES",
     "METHODS",
@@ -92,6 +103,7 @@ __all__ = [
     "bands",
     "cart_abandoners",
     "cluster_segmentation",
+    "clv_tiers",
     "custom_segments",
     "default_criteria",
     "describe_edges",
@@ -112,6 +124,7 @@ __all__ = [
     "stability_word",
     "tie_aware_edges",
     "usable_features",
+    "value_risk_grid",
     "value_tiers",
     "window_shoppers",
 ]

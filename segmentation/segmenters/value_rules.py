@@ -1,0 +1,76 @@
+"""Ready rule sets on predicted value (``features.predict_value``): predicted-CLV tiers and the
+value x risk grid. Each needs ``predicted_spend`` (and ``churn_probability``) in the table; customers
+without a prediction (no order before the cut) get their own segment."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from segmentation.catalog import CustomerTable
+from segmentation.segmenters.rules import RuleSet
+from segmentation.segments import Segmentation
+
+CLV_TIER_NAMES = ("Predicted top 10%", "Predicted top 10-30%", "Predicted middle 30-60%",
+                  "Predicted lower 40%", "No prediction")  # fmt: skip
+GRID_NAMES = ("Loyal core", "High value at risk", "Rising", "Low value leaving", "No prediction")
+
+
+def _predicted(table: CustomerTable, column: str) -> pd.Series:
+    if column not in table.frame.columns:
+        raise ValueError(
+            f"Predicted value segments need '{column}': run the value prediction first (it needs an "
+            "order history)."
+        )
+    return table.frame[column].astype(float)
+
+
+def _share_rank(values: pd.Series) -> np.ndarray:
+    """Position of each customer from the top (0..1], ties by customer id; NaN stays NaN."""
+    known = values.dropna()
+    order = pd.DataFrame({"v": known.to_numpy(), "id": known.index.astype(str)})
+    order = order.sort_values(["v", "id"], ascending=[False, True], kind="stable")
+    position = pd.Series(np.arange(1, len(order) + 1) / max(len(order), 1), index=known.index[order.index])
+    return position.reindex(values.index).to_numpy()
+
+
+def clv_tiers(table: CustomerTable) -> Segmentation:
+    """Top 10%, next 20%, next 30% and the lower 40% of customers by predicted spend."""
+    position = _share_rank(_predicted(table, "predicted_spend"))
+    codes = np.select(
+        [np.isnan(position), position <= 0.10, position <= 0.30, position <= 0.60], [4, 0, 1, 2], default=3
+    )
+    return Segmentation.from_codes(codes, table.frame.index, CLV_TIER_NAMES, "clv_tiers", {})
+
+
+def value_risk_grid(table: CustomerTable, value_share: float = 0.3, risk: float = 0.5) -> Segmentation:
+    """High value = the top ``value_share`` by predicted spend; at risk = chance of leaving >= ``risk``.
+
+    Loyal core (high value, staying), High value at risk (high value, leaving), Rising (lower value,
+    staying: likely to buy again), Low value leaving (lower value, leaving), No prediction.
+    """
+    position = _share_rank(_predicted(table, "predicted_spend"))
+    churn = _predicted(table, "churn_probability").to_numpy()
+    high, leaving = position <= value_share, churn >= risk
+    unknown = np.isnan(position) | np.isnan(churn)
+    codes = np.select([unknown, high & ~leaving, high & leaving, ~leaving], [4, 0, 1, 2], default=3)
+    params = {"value_share": value_share, "risk": risk}
+    return Segmentation.from_codes(codes, table.frame.index, GRID_NAMES, "value_risk", params)
+
+
+#: Registered into ``RULE_SETS`` by the package (``segmenters/__init__.py``).
+VALUE_RULE_SETS: dict[str, RuleSet] = {
+    "value_risk": RuleSet(
+        "Predicted value x risk",
+        "Who will be worth most and who is about to leave: loyal core, high value at risk, rising "
+        "and low value leaving, from the value prediction.",
+        value_risk_grid,
+        ("predicted_spend", "churn_probability"),
+    ),
+    "clv_tiers": RuleSet(
+        "Predicted value tiers",
+        "Customers by predicted spend over the forecast horizon: top 10%, next 20%, middle and lower.",
+        clv_tiers,
+        ("predicted_spend",),
+    ),
+}

@@ -1,0 +1,194 @@
+"""Value and risk predictions, the temporal backtest and the BG/NBD core, against oracles."""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import pearsonr
+
+from segmentation.features import (
+    VALUE_COLUMNS,
+    BetaGeoGamma,
+    backtest_value,
+    capture,
+    grade,
+    history_features,
+    predict_value,
+    score_predictions,
+)
+
+START = pd.Timestamp("2023-01-01")
+
+
+def shop(n: int = 600, seed: int = 0, days: float = 540.0) -> pd.DataFrame:
+    """Seeded orders: each customer buys at their own rate until they drop out."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for c in range(n):
+        first = rng.uniform(0, days * 0.7)
+        rate = rng.gamma(1.5, 1 / 30)
+        life = rng.exponential(300)
+        t, k = first, 0
+        while t < min(days, first + life):
+            rows.append((f"c{c:04d}", f"o{c:04d}-{k}", START + pd.Timedelta(days=t), float(rng.gamma(3, 15))))
+            t += rng.exponential(1 / rate)
+            k += 1
+    frame = pd.DataFrame(rows, columns=["customer_id", "order_id", "ts", "amount"])
+    return frame.assign(is_return=False)
+
+
+def connect(frame: pd.DataFrame) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.register("tx_df", frame)
+    con.execute("CREATE TABLE tx AS SELECT * FROM tx_df")
+    return con
+
+
+@pytest.fixture(scope="module")
+def orders() -> pd.DataFrame:
+    return shop()
+
+
+CUT = START + pd.Timedelta(days=400)
+
+
+def test_scores_have_the_documented_columns_and_ranges(orders: pd.DataFrame) -> None:
+    result = predict_value(connect(orders), "tx", horizon_days=120, cutoff=CUT)
+    scores = result.scores
+    assert list(scores.columns) == list(VALUE_COLUMNS)
+    before = orders[orders["ts"] < CUT]
+    assert set(scores.index) == set(before["customer_id"])
+    assert scores["churn_probability"].between(0, 1).all()
+    assert (scores["expected_purchases"] >= 0).all()
+    assert (scores["spend_low"] <= scores["predicted_spend"] + 1e-9).all()
+    assert (scores["predicted_spend"] <= scores["spend_high"] + 1e-9).all() or (
+        scores["spend_high"] >= scores["spend_low"]
+    ).all()
+    one = before.groupby("customer_id").size().eq(1)
+    assert scores.loc[one[one].index, "prediction_note"].str.startswith("One order").all()
+    dates = scores["next_order_date"].dropna()
+    assert (dates > CUT).all()
+
+
+def test_a_planted_future_purchase_changes_nothing(orders: pd.DataFrame) -> None:
+    base = predict_value(connect(orders), "tx", horizon_days=120, cutoff=CUT).scores
+    planted = orders.copy()
+    who = planted["customer_id"].iloc[0]
+    future = pd.DataFrame(
+        [(who, "future-1", CUT + pd.Timedelta(days=1), 10_000.0, False),
+         ("newcomer", "future-2", CUT + pd.Timedelta(hours=1), 50.0, False)],
+        columns=planted.columns,
+    )  # fmt: skip
+    again = predict_value(connect(pd.concat([planted, future])), "tx", horizon_days=120, cutoff=CUT).scores
+    pd.testing.assert_frame_equal(base, again)
+
+
+def test_same_seed_same_scores(orders: pd.DataFrame) -> None:
+    first = predict_value(connect(orders), "tx", horizon_days=90, cutoff=CUT, random_state=3).scores
+    second = predict_value(connect(orders), "tx", horizon_days=90, cutoff=CUT, random_state=3).scores
+    pd.testing.assert_frame_equal(first, second)
+
+
+@pytest.mark.parametrize(
+    ("frame", "words"),
+    [
+        (shop(1, seed=1), "Only 1 customers"),
+        (shop(600).assign(ts=START), "shorter than the 120-day horizon"),
+        (shop(600).groupby("customer_id").head(1), "repeat buyers"),
+    ],
+    ids=["one customer", "all orders on one day", "one order each"],
+)
+def test_thin_histories_say_so(frame: pd.DataFrame, words: str) -> None:
+    con = connect(frame)
+    with pytest.raises(ValueError, match=words):
+        predict_value(con, "tx", horizon_days=120)
+
+
+def test_features_match_a_pandas_oracle(orders: pd.DataFrame) -> None:
+    features = history_features(connect(orders), "tx", CUT, 120)
+    before = orders[orders["ts"] < CUT]
+    days = (CUT - before.groupby("customer_id")["ts"].agg(["min", "max"])) / pd.Timedelta(days=1)
+    np.testing.assert_allclose(
+        features["recency_days"], days["max"].reindex(features.index), atol=2e-5
+    )  # seconds
+    np.testing.assert_allclose(features["tenure_days"], days["min"].reindex(features.index), atol=2e-5)
+    np.testing.assert_allclose(
+        features["n_orders"], before.groupby("customer_id").size().reindex(features.index)
+    )
+    recent = before[before["ts"] >= CUT - pd.Timedelta(days=120)].groupby("customer_id").size()
+    np.testing.assert_allclose(features["orders_last_h"], recent.reindex(features.index).fillna(0))
+
+
+def test_metrics_match_hand_computed_values() -> None:
+    predicted = pd.DataFrame(
+        {"buy_probability": [0.9, 0.8, 0.3, 0.1], "expected_purchases": [3.0, 1.0, 0.5, 0.1],
+         "predicted_spend": [300.0, 50.0, 40.0, 5.0]},
+        index=["a", "b", "c", "d"],
+    )  # fmt: skip
+    actual = pd.DataFrame({"purchases": [2.0, 1.0], "spend": [100.0, 300.0]}, index=["a", "c"])
+    m = score_predictions("x", predicted, actual, deciles=2)
+    # buyers a (0.9) and c (0.3); non-buyers b (0.8), d (0.1): pairs won 2 + 1 of 4
+    assert m.auc == pytest.approx(0.75)
+    assert m.pearson_purchases == pytest.approx(pearsonr([3, 1, 0.5, 0.1], [2, 0, 1, 0])[0])
+    # ranks (4,3,2,1) vs (4,1.5,3,1.5): deviations (1.5,.5,-.5,-1.5) and (1.5,-1,.5,-1)
+    assert m.spearman_purchases == pytest.approx(3 / np.sqrt(5 * 4.5))
+    assert m.top20_revenue == pytest.approx(0.8 * 100 / 400)  # 0.8 of customer a
+    assert m.top10_revenue == pytest.approx(0.4 * 100 / 400)
+    assert m.top20_bought == 1.0  # only a is at or above the 80th percentile
+    assert m.calibration["actual_purchases"].tolist() == [0.5, 1.0]  # deciles {c,d} and {a,b}
+    assert m.reach(0.5) == pytest.approx(0.5)  # top half by chance: a, b -> one of two buyers
+    assert m.grade == "good"
+
+
+def test_capture_splits_ties_pro_rata() -> None:
+    assert capture(np.array([1.0, 1.0, 1.0, 1.0]), np.array([4.0, 0.0, 0.0, 0.0]), 0.5) == pytest.approx(0.5)
+    assert capture(np.array([2.0, 1.0]), np.array([0.0, 5.0]), 0.5) == 0.0
+
+
+def test_grade_words() -> None:
+    assert [grade(a) for a in (0.9, 0.8, 0.7, 0.5)] == ["excellent", "good", "fair", "weak"]
+
+
+def simulate_bgnbd(
+    n: int, r: float, alpha: float, a: float, b: float, days: float, seed: int
+) -> pd.DataFrame:
+    """The BG/NBD story itself: Gamma rates, Beta dropout after each repeat order."""
+    rng = np.random.default_rng(seed)
+    lam, p = rng.gamma(r, 1 / alpha, n), rng.beta(a, b, n)
+    rows = []
+    for i in range(n):
+        rng = np.random.default_rng([seed, i])  # per customer: a longer run continues the same story
+        t, x, last = 0.0, 0, 0.0
+        while True:
+            t += rng.exponential(1 / lam[i])
+            if t > days:
+                break
+            x, last = x + 1, t
+            if rng.random() < p[i]:
+                break
+        rows.append((str(i), x, last, days, 0.0))
+    return pd.DataFrame(rows, columns=["customer_id", "frequency", "recency", "T", "monetary_value"])
+
+
+def test_bgnbd_recovers_planted_parameters_and_expectations() -> None:
+    rfm = simulate_bgnbd(4000, r=0.8, alpha=20.0, a=1.5, b=6.0, days=365.0, seed=2)
+    model = BetaGeoGamma().fit(rfm)
+    assert model.r_ == pytest.approx(0.8, rel=0.25)
+    assert model.alpha_ == pytest.approx(20.0, rel=0.3)
+    # the mean expected count over the next 180 days matches a fresh simulation of the same people
+    future = simulate_bgnbd(4000, r=0.8, alpha=20.0, a=1.5, b=6.0, days=545.0, seed=2)
+    observed = (future["frequency"] - rfm["frequency"]).mean()
+    assert model.expected_purchases(rfm, 180).mean() == pytest.approx(observed, rel=0.15)
+    none = model.probability_no_purchase(rfm, 180)
+    assert ((none >= 0) & (none <= 1)).all()
+
+
+def test_backtest_ranks_better_than_chance(orders: pd.DataFrame) -> None:
+    bt = backtest_value(connect(orders), "tx", horizon_days=120)
+    ours = bt.by_name("ours")
+    assert ours.auc > 0.6
+    assert {m.name for m in bt.metrics} == {"ours", "recency only", "frequency only"}
+    assert set(bt.table().columns) >= {"auc", "top20_revenue"}
+    assert "top 20%" in ours.summary()

@@ -1,0 +1,43 @@
+"""Predicted-value rule sets: tiers and the value x risk grid against hand-made tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from segmentation.catalog import CustomerTable
+from segmentation.explain.naming import PLAYBOOK, RULE_PLAYS
+from segmentation.segmenters import GRID_NAMES, RULE_SETS, available_rule_sets, clv_tiers, value_risk_grid
+
+
+def table(spend: list[float], churn: list[float]) -> CustomerTable:
+    ids = pd.Index([f"c{i:02d}" for i in range(len(spend))], name="customer_id")
+    return CustomerTable(pd.DataFrame({"predicted_spend": spend, "churn_probability": churn}, index=ids), ())
+
+
+def test_grid_quadrants_by_hand() -> None:
+    # top 30% by predicted spend = the 3 highest of the 10 with a prediction; at risk = chance >= 0.5
+    spend = [100, 90, 80, 70, 60, 50, 40, 30, 20, 10, np.nan]
+    churn = [0.1, 0.7, 0.2, 0.4, 0.9, 0.1, 0.6, 0.2, 0.8, 0.3, np.nan]
+    seg = value_risk_grid(table(spend, churn))
+    assert seg.named.tolist() == [
+        "Loyal core", "High value at risk", "Loyal core", "Rising", "Low value leaving", "Rising",
+        "Low value leaving", "Rising", "Low value leaving", "Rising", "No prediction",
+    ]  # fmt: skip
+    assert seg.names == GRID_NAMES
+
+
+def test_tiers_have_exact_sizes_with_ties_broken_by_id() -> None:
+    seg = clv_tiers(table([5.0] * 20, [0.5] * 20))
+    assert seg.sizes().tolist() == [2, 4, 6, 8, 0]
+    assert seg.named.iloc[:2].tolist() == ["Predicted top 10%"] * 2  # the first ids win the tie
+
+
+def test_registered_with_plays_and_offered_only_with_predictions() -> None:
+    assert {"value_risk", "clv_tiers"} <= set(RULE_SETS)
+    assert all(all(p in PLAYBOOK for p in RULE_PLAYS[name]) for name in GRID_NAMES)
+    without = CustomerTable(pd.DataFrame({"monetary": [1.0]}, index=pd.Index(["a"], name="customer_id")), ())
+    assert "value_risk" not in available_rule_sets(without)
+    with pytest.raises(ValueError, match="value prediction"):
+        value_risk_grid(without)
