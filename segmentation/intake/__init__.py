@@ -7,6 +7,7 @@ from segmentation.intake.csv_reader import clean_names, detect_encoding, detect_
 from segmentation.intake.customer_list import parse_number
 from segmentation.intake.io import RawTable, connect, read_table
 from segmentation.intake.ledger import REASON_LABELS, Intake, Ledger
+from segmentation.intake.limits import LimitError, Limits
 from segmentation.intake.prepare import load, prepare
 from segmentation.intake.roles import ROLE_BY_NAME
 from segmentation.intake.schema import (
@@ -24,6 +25,8 @@ __all__ = [
     "ROLE_BY_NAME",
     "Intake",
     "Ledger",
+    "LimitError",
+    "Limits",
     "Mapping",
     "RawTable",
     "Suggestion",

@@ -33,6 +33,7 @@ from segmentation.intake.csv_reader import (
     open_csv,
     western,
 )
+from segmentation.intake.limits import Limits, check_columns, check_file, too_long
 
 Source = str | os.PathLike[str] | bytes | IO[bytes]
 #: Rows read up front: enough for ``schema.suggest_mapping`` (its default sample) and previews.
@@ -150,6 +151,7 @@ def read_table(
     name: str | None = None,
     sheet: str | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
+    limits: Limits | None = None,
 ) -> RawTable:
     """Read a CSV/TSV (optionally gzipped), Excel or Parquet file into DuckDB, all columns as text.
 
@@ -163,6 +165,8 @@ def read_table(
         Excel sheet to read; the first non-empty sheet by default.
     con : duckdb.DuckDBPyConnection, optional
         Connection to load into; a new in-memory one by default.
+    limits : Limits, optional
+        The most bytes, rows and columns the file may have; :meth:`Limits.current` by default.
 
     Returns
     -------
@@ -171,9 +175,11 @@ def read_table(
     Raises
     ------
     DataError
-        With a plain message when the file is empty, has only a header, is not a table, etc.
+        With a plain message when the file is empty, has only a header, is not a table, etc.; a
+        ``LimitError`` naming the limit when the file is over one of ``limits``.
     """
     con = con if con is not None else connect()
+    limits = limits if limits is not None else Limits.current()
     label = name or (str(source) if isinstance(source, str | os.PathLike) else "the file")
     label = Path(label).name
     path, owned = _spool(source)
@@ -182,14 +188,15 @@ def read_table(
         if not head.strip(b" \t\r\n\x00"):
             raise DataError(f"{label} is empty. Export the data again and upload a file with rows in it.")
         kind = _container(head, name or str(path))
+        check_file(path, kind, label, limits, con)  # before any reader starts: bounded work per upload
         table = f"raw_{uuid.uuid4().hex[:10]}"
         with reading(label):
             if kind in ("xlsx", "xls"):
-                raw = _load_excel(con, path, table, kind, sheet, label)
+                raw = _load_excel(con, path, table, kind, sheet, label, limits)
             elif kind == "parquet":
                 raw = _load_parquet(con, path, table, label)
             else:
-                raw = _load_text(con, path, table, kind == "gzip", label)
+                raw = _load_text(con, path, table, kind == "gzip", label, limits)
                 if owned is not None:  # the view reads the spooled upload: it lives as long as the table
                     raw.csv.owned.append(owned)  # type: ignore[union-attr]
                     owned = None
@@ -261,9 +268,12 @@ def _container(head: bytes, name: str) -> str:
     return "text"
 
 
-def _load_text(con: duckdb.DuckDBPyConnection, path: Path, table: str, gz: bool, label: str) -> RawTable:
+def _load_text(
+    con: duckdb.DuckDBPyConnection, path: Path, table: str, gz: bool, label: str, limits: Limits
+) -> RawTable:
     """A view over the CSV: format, encoding and header from the first bytes; nothing is parsed yet."""
     source, columns, encoding = open_csv(path, gz, label)
+    check_columns(label, len(columns), limits)
     con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {source.sql(tuple(columns))}")
     return RawTable(
         con=con,
@@ -294,7 +304,13 @@ def _load_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str, label:
 
 
 def _load_excel(
-    con: duckdb.DuckDBPyConnection, path: Path, table: str, kind: str, sheet: str | None, label: str
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: str,
+    kind: str,
+    sheet: str | None,
+    label: str,
+    limits: Limits,
 ) -> RawTable:
     """Load one sheet of a workbook with python-calamine; cells become text (dates as ISO)."""
     import pyarrow as pa
@@ -314,7 +330,13 @@ def _load_excel(
     chosen = sheet
     for candidate in [sheet] if sheet is not None else list(sheets):
         try:
-            rows = book.get_sheet_by_name(candidate).to_python(skip_empty_area=True)
+            found = book.get_sheet_by_name(candidate)
+            check_columns(label, found.width, limits)
+            if found.height > limits.max_rows:
+                raise too_long(label, limits, found.height)
+            rows = found.to_python(skip_empty_area=True)
+        except DataError:
+            raise
         except Exception as exc:
             raise DataError(
                 f"The sheet {candidate!r} of {label} could not be read ({short(exc)}). Copy the table "
