@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-MODULES = ("intake", "engine", "end_to_end", "app", "cold_start", "concurrency")
+MODULES = ("intake", "events", "engine", "end_to_end", "app", "cold_start", "concurrency")
 
 
 def main(argv: list[str]) -> None:

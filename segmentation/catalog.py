@@ -47,7 +47,7 @@ FAMILY_LABELS: dict[str, str] = {
 }
 
 FAMILY_HELP: dict[str, str] = {
-    "behavioural": "How recently and how often people buy, and how they return goods.",
+    "behavioural": "How recently and how often people buy and browse, how they return goods and use discounts.",
     "value": "How much each customer spends in total and per order.",
     "lifecycle": "How long someone has been a customer and how their activity has moved.",
     "loyalty": "Membership of your loyalty programme and points collected.",
@@ -55,7 +55,7 @@ FAMILY_HELP: dict[str, str] = {
     "channel": "Where people shop: website, app, store or social.",
     "demographic": "Age, gender, income, education and household.",
     "geographic": "Country, region and city.",
-    "psychographic": "Interests and lifestyle tags.",
+    "psychographic": "Interests, lifestyle tags and how people respond to your campaigns.",
     "feedback": "Ratings, NPS answers and reviews.",
     "predictive": "Model-based chance of leaving or of buying again.",
     "custom": "Columns of your customer list with no standard meaning, such as a spending score or a contract type.",

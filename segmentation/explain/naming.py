@@ -44,6 +44,10 @@ PLAYBOOK: dict[str, str] = {
     "returns": "Review returns: better size guides and product information",
     "upsell": "Cross-sell premium ranges and complementary categories",
     "sunset": "Last-chance offer, then stop paid campaigns to save budget",
+    "cart_reminder": "Abandoned-cart reminder within a day, showing the items left behind; free shipping to close",
+    "first_purchase": "First-purchase nudge on what they viewed: a welcome offer, reviews and easy returns",
+    "browse_recs": "Recommendations and back-in-stock alerts from the categories they browse most",
+    "reengage": "Re-engagement: new arrivals in the categories they used to browse",
 }
 #: Playbook keys for rule segments, by segment name.
 RULE_PLAYS: dict[str, tuple[str, ...]] = {
@@ -56,6 +60,11 @@ RULE_PLAYS: dict[str, tuple[str, ...]] = {
     "Top 1%": ("vip", "referral"), "Top 1-10%": ("vip", "upsell"), "Top 10-20%": ("upsell",),
     "Promoters": ("referral",), "Passives": ("nurture",), "Detractors": ("service",),
     "Very satisfied": ("referral",), "Dissatisfied": ("service",), "No purchases on record": ("onboarding",),
+    "Cart abandoners": ("cart_reminder",), "Cart completers": ("upsell", "nurture"),
+    "Never used the cart": ("browse_recs",), "Window shoppers": ("first_purchase", "browse_recs"),
+    "Browsing buyers": ("browse_recs", "upsell"), "Engaged browsers": ("browse_recs", "referral"),
+    "Casual browsers": ("browse_recs",), "Lapsed browsers": ("reengage", "winback"),
+    "No visits on record": ("nurture",),
 }  # fmt: skip
 RULE_DESCRIPTIONS: dict[str, str] = {
     "Champions": "They bought recently, buy often and spend the most.",
@@ -71,6 +80,15 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "Lost": "Their last purchase is long ago and they bought little.",
     "Promoters": "They would recommend you to friends.",
     "Detractors": "They would not recommend you; they may speak badly of you.",
+    "Cart abandoners": "They put items in the cart but leave most of them there without buying.",
+    "Cart completers": "They use the cart and buy most of what they put in it.",
+    "Never used the cart": "They visit and look at products but have never added one to the cart.",
+    "Window shoppers": "They visit and look around but have never bought anything.",
+    "Browsing buyers": "They visit and they buy: browsing turns into orders.",
+    "Engaged browsers": "Your most active recent visitors: many views, carts and favourites lately.",
+    "Casual browsers": "They visited recently, but look at only a few products.",
+    "Lapsed browsers": "They used to visit but have not come back for a while.",
+    "No visits on record": "The event log has no visit from them, so their browsing is unknown.",
 }  # fmt: skip
 
 

@@ -27,12 +27,31 @@ SPECS: dict[str, tuple[str, str, str, str, str, bool]] = {
                      "Longest wait between two consecutive orders; blank for one-order customers.", False),
     "return_rate": ("behavioural", "Share of order lines returned", "numeric", "share",
                     "Returned or cancelled lines divided by all order lines (0 to 1).", False),
+    "discount_share": ("behavioural", "Share of spend bought on discount", "numeric", "share",
+                       "Part of the customer's spend (0 to 1) on order lines bought with a discount.", False),
     "units": ("behavioural", "Items bought (net of returns)", "numeric", "items",
               "Items bought minus items returned.", True),
     "preferred_weekday": ("behavioural", "Favourite day to shop", "categorical", "",
                           "Day of the week with the most orders.", False),
     "preferred_hour": ("behavioural", "Favourite hour to shop", "numeric", "hour of day",
                        "Hour of the day (0-23) with the most orders.", False),
+    "views": ("behavioural", "Product views", "numeric", "views",
+              "Product pages viewed, from the browsing log.", True),
+    "cart_adds": ("behavioural", "Added to cart", "numeric", "items",
+                  "Times something was added to the cart, from the browsing log.", True),
+    "favourites": ("behavioural", "Added to favourites", "numeric", "items",
+                   "Times something was saved as a favourite or to a wish list, from the browsing log.", True),
+    "browsing_purchases": ("behavioural", "Purchases in the browsing log", "numeric", "purchases",
+                           "Purchases recorded in the browsing log.", True),
+    "view_to_purchase": ("behavioural", "View-to-purchase conversion", "numeric", "share",
+                         "Purchases divided by product views in the browsing log (0 to 1); blank without views.",
+                         False),
+    "cart_abandonment": ("behavioural", "Cart abandonment", "numeric", "share",
+                         "Part of the cart additions not followed by a purchase: 1 - purchases / cart additions "
+                         "(0 to 1); blank without cart additions.", False),
+    "days_since_last_visit": ("behavioural", "Days since last visit", "numeric", "days",
+                              "Days between the customer's latest event in the browsing log and the reference date.",
+                              False),
     "monetary": ("value", "Total spend (net of returns)", "numeric", "currency",
                  "Revenue from all orders minus returns and cancellations.", True),
     "avg_order_value": ("value", "Average order value", "numeric", "currency",
@@ -49,6 +68,8 @@ SPECS: dict[str, tuple[str, str, str, str, str, bool]] = {
                      "Number of different product categories the customer bought from.", True),
     "favourite_category": ("product_usage", "Favourite category", "categorical", "",
                            "Product category with the highest spend.", False),
+    "favourite_browsed_category": ("product_usage", "Most viewed category", "categorical", "",
+                                   "Product category the customer viewed most often in the browsing log.", False),
     "preferred_channel": ("channel", "Favourite channel", "categorical", "",
                           "Sales channel with the highest spend.", False),
     "age": ("demographic", "Age", "numeric", "years", "Age in whole years at the reference date.", False),
@@ -64,9 +85,15 @@ SPECS: dict[str, tuple[str, str, str, str, str, bool]] = {
     "latitude": ("geographic", "Latitude", "numeric", "degrees", "Latitude of the customer's location.", False),
     "longitude": ("geographic", "Longitude", "numeric", "degrees", "Longitude of the customer's location.", False),
     "interests": ("psychographic", "Interests", "tags", "", "Interest and lifestyle tags.", False),
+    "campaign_response": ("psychographic", "Responds to campaigns", "numeric", "share",
+                          "Whether the customer responded to past campaigns (1 yes, 0 no; between them when "
+                          "the file gives a share of campaigns).", False),
     "rating": ("feedback", "Rating given", "numeric", "score", "Rating the customer gave.", False),
     "nps": ("feedback", "Likelihood to recommend (NPS)", "numeric", "score 0-10",
             "Answer to 'How likely are you to recommend us?'.", False),
+    "mean_rating": ("feedback", "Average rating in the browsing log", "numeric", "score",
+                    "Mean of the ratings the customer gave, from the rating and review events.", False),
+    "reviews": ("feedback", "Reviews written", "numeric", "reviews", "Reviews written, from the browsing log.", True),
     "first_name": (CONTACT, "First name", "text", "", "First name, for exports only.", False),
     "last_name": (CONTACT, "Last name", "text", "", "Last name, for exports only.", False),
     "email": (CONTACT, "E-mail", "text", "", "E-mail address, for exports only.", False),
@@ -78,6 +105,7 @@ SPECS: dict[str, tuple[str, str, str, str, str, bool]] = {
 
 ATTRIBUTES = {name for name, spec in SPECS.items() if spec[0] not in ("behavioural", "value")} - {
     "first_order_days_ago", "days_since_signup", "n_categories", "favourite_category",
+    "favourite_browsed_category", "mean_rating", "reviews",
 }  # fmt: skip
 _ORDER = {family: i for i, family in enumerate((*FAMILIES, CONTACT))}
 
@@ -145,8 +173,10 @@ def build_catalog(
 ) -> tuple[Feature, ...]:
     """Catalog entries for every column, ordered by family and then by the house order of features.
 
-    ``shares`` holds the entries of spend-share columns; ``labels`` the original headers of the
-    customer file's own columns (``extra_*``), which keep the file's column order.
+    ``shares`` holds the entries of share columns (``share_cat_*``, ``share_ch_*``) and of fixed
+    features whose wording differs from ``SPECS`` for this data (e.g. the favourite channel by
+    orders, not spend); ``labels`` the original headers of the customer file's own columns
+    (``extra_*``), which keep the file's column order.
     """
     rank = {name: i for i, name in enumerate(SPECS)}
     anchors = {"share_cat_": rank["favourite_category"], "share_ch_": rank["preferred_channel"]}
@@ -154,7 +184,8 @@ def build_catalog(
     for name in frame.columns:
         if name in shares:
             feature = shares[name]
-            position = anchors["share_cat_" if name.startswith("share_cat_") else "share_ch_"] + 0.5
+            prefix = next((p for p in anchors if name.startswith(p)), None)
+            position = anchors[prefix] + 0.5 if prefix else rank.get(name, len(rank))
         elif name.startswith(EXTRA) and name not in SPECS:
             label = (labels or {}).get(name) or name.removeprefix(EXTRA).replace("_", " ").capitalize()
             feature, position = custom_feature(name, label, frame[name]), 0.0

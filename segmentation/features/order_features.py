@@ -47,7 +47,7 @@ def _overview(
     return last_ts, ranked
 
 
-def _share_names(values: Sequence[str], prefix: str) -> list[str]:
+def share_names(values: Sequence[str], prefix: str) -> list[str]:
     """Unique column names for the top values; ``<prefix>other`` is reserved for the pooled rest."""
     names: list[str] = []
     for value in values:
@@ -144,9 +144,16 @@ def _orders_ctes(rel: str, cols: set[str], has_time: bool) -> list[str]:
     # channel, country and city describe the order, not the line: one value per order is enough
     extra = "".join(f', min("{c}") AS {c}' for c in ("channel", "country", "city") if c in cols)
     qty = ", sum(quantity) AS qty" if "quantity" in cols else ""
-    # purchase spend per order feeds the channel mix only
+    # purchase spend per order feeds the channel mix and the share bought on discount only
     spend = (
-        ", sum(CASE WHEN NOT is_return THEN greatest(amount, 0) END) AS spend" if "channel" in cols else ""
+        ", sum(CASE WHEN NOT is_return THEN greatest(amount, 0) END) AS spend"
+        if cols & {"channel", "discount"}
+        else ""
+    )
+    if "discount" in cols:  # a discounted line counts whole, however small its discount
+        spend += ", sum(CASE WHEN NOT is_return AND discount > 0 THEN greatest(amount, 0) END) AS dspend"
+    discount = (
+        ", coalesce(sum(dspend), 0) / nullif(sum(spend), 0) AS discount_share" if "discount" in cols else ""
     )
     days = ", ".join(f"count(CASE WHEN d = {d} THEN 1 END)" for d in range(1, 8))
     ctes = [
@@ -154,7 +161,7 @@ def _orders_ctes(rel: str, cols: set[str], has_time: bool) -> list[str]:
         f"sum(amount) AS amount{spend}, count(*) AS n_lines, count(CASE WHEN is_return THEN 1 END) AS n_ret{qty}{extra} "
         f"FROM {rel} GROUP BY customer_id, order_id)",
         "o AS (SELECT customer_id, sum(n_ret) / sum(n_lines) AS return_rate, sum(amount)::DOUBLE AS monetary"
-        f"{', sum(qty)::DOUBLE AS units' if qty else ''}, count(ts) AS n_orders, min(ts)::DATE AS first_d, "
+        f"{', sum(qty)::DOUBLE AS units' if qty else ''}{discount}, count(ts) AS n_orders, min(ts)::DATE AS first_d, "
         "max(ts)::DATE AS last_d, list_sort(list(ts::DATE)) AS dates, "  # NULLs (return-only orders) sort last
         f"list_value({days}) AS wc, CASE WHEN count(ts) > 0 THEN list_position(wc, list_max(wc)) END AS weekday "
         "FROM (SELECT *, isodow(ts) AS d FROM ol) GROUP BY customer_id)",
@@ -198,6 +205,7 @@ def transaction_features(
     selects = [
         "o.customer_id, o.return_rate, o.monetary",
         *(["o.units"] if "quantity" in cols else []),
+        *(["o.discount_share"] if "discount" in cols else []),
         f"date_diff('day', o.last_d, {ref})::DOUBLE AS recency_days",
         "coalesce(o.n_orders, 0)::DOUBLE AS frequency",
         f"date_diff('day', o.first_d, {ref})::DOUBLE AS tenure_days",
@@ -223,7 +231,7 @@ def transaction_features(
         if not top:
             notes.append(f"No {column} in the orders: {column} features left out.")
             continue
-        names = _share_names(top, prefix)
+        names = share_names(top, prefix)
         other = f"{prefix}other" if pooled else None
         if column == "category":
             rest = len(values) > max_categories

@@ -1,8 +1,21 @@
-"""Segmenters: from chosen criteria to segments, by rules (RFM, lifecycle, tiers, custom rules) or by
-clustering (with the scan that recommends the number of segments)."""
+"""Segmenters: from chosen criteria to segments, by rules (RFM, lifecycle, tiers, browsing, custom rules)
+or by clustering (with the scan that recommends the number of segments).
+
+``browsing_rules`` is imported here so that its rule sets join ``RULE_SETS`` whatever is imported.
+"""
 
 from __future__ import annotations
 
+from segmentation.segmenters.browsing_rules import (
+    BROWSING_RULE_SETS,
+    CART_NAMES,
+    ENGAGEMENT_NAMES,
+    NO_VISITS,
+    WINDOW_NAMES,
+    cart_abandoners,
+    engaged_browsers,
+    window_shoppers,
+)
 from segmentation.segmenters.clustering import (
     METHOD_LABELS,
     METHODS,
@@ -43,17 +56,22 @@ from segmentation.segmenters.rules import (
 
 __all__ = [
     "AGE_EDGES",
+    "BROWSING_RULE_SETS",
+    "CART_NAMES",
     "DEFAULT_FAMILIES",
+    "ENGAGEMENT_NAMES",
     "LIFECYCLE_NAMES",
     "LOYALTY_NAMES",
     "METHODS",
     "METHOD_LABELS",
     "NO_ORDERS",
+    "NO_VISITS",
     "PREFERRED_K",
     "RFM6_NAMES",
     "RFM11_NAMES",
     "RULE_SETS",
     "UNCLUSTERED",
+    "WINDOW_NAMES",
     "Condition",
     "CriteriaEncoder",
     "CriteriaSpec",
@@ -65,9 +83,11 @@ __all__ = [
     "available_criteria",
     "available_rule_sets",
     "bands",
+    "cart_abandoners",
     "cluster_segmentation",
     "custom_segments",
     "default_criteria",
+    "engaged_browsers",
     "lifecycle_stages",
     "loyalty_tiers",
     "needs_log",
@@ -82,4 +102,5 @@ __all__ = [
     "stability_word",
     "usable_features",
     "value_tiers",
+    "window_shoppers",
 ]

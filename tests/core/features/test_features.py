@@ -240,3 +240,37 @@ def test_favourite_category_matches_a_plain_reference_with_ties_and_many_categor
     expected = best.drop_duplicates("customer_id").set_index("customer_id")["category"]
     assert f.loc[expected.index, "favourite_category"].astype(str).to_dict() == expected.to_dict()
     assert (f.loc[expected.index, "n_categories"] == bought.groupby("customer_id").size()).all()
+
+
+def test_discount_share_matches_a_plain_reference() -> None:
+    rng = np.random.default_rng(12)
+    n = 2000
+    lines = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in rng.integers(0, 120, n)],
+            "order_id": [f"o{i}" for i in rng.integers(0, 700, n)],
+            "ts": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 200, n), unit="D"),
+            "amount": rng.gamma(2, 20, n).round(2),
+            "is_return": rng.random(n) < 0.1,
+            "channel": rng.choice(["web", "app"], n),
+            # blank and 0 both mean no discount
+            "discount": np.where(
+                rng.random(n) < 0.3, rng.gamma(1, 5, n), np.where(rng.random(n) < 0.5, 0, np.nan)
+            ),
+        }
+    )
+    lines.loc[lines["is_return"], "amount"] *= -1
+    lines.loc[lines.index[:3], ["customer_id", "discount", "is_return"]] = ["only_full_price", 0.0, False]
+    con = duckdb.connect()
+    con.register("tx", lines)
+    table = build_customer_table(con, "tx", None)
+    bought = lines[~lines["is_return"]].assign(s=lambda d: d["amount"].clip(lower=0))
+    on_discount = bought["s"].where(bought["discount"] > 0, 0.0)
+    expected = on_discount.groupby(bought["customer_id"]).sum() / bought.groupby("customer_id")["s"].sum()
+    f = table.frame
+    np.testing.assert_allclose(f.loc[expected.index, "discount_share"], expected, rtol=1e-9)
+    assert f.loc["only_full_price", "discount_share"] == 0 and 0 < f["discount_share"].mean() < 1
+    feature = table.feature("discount_share")
+    assert feature.family == "behavioural" and feature.unit == "share"
+    con.execute("CREATE VIEW plain AS SELECT * EXCLUDE (discount) FROM tx")
+    assert "discount_share" not in build_customer_table(con, "plain", None).frame
