@@ -113,7 +113,10 @@ async def _session(browser, url: str, ready: asyncio.Event, opened: list[int]) -
         await _see(page, "Campaign lists")
         async with page.expect_download(timeout=TIMEOUT_MS) as info:
             await page.get_by_role("button", name="One CSV file").click()
-        await (await info.value).path()
+        download = await info.value
+        if failure := await download.failure():  # the browser gave up on the file
+            print(f"  session download failed: {failure}", flush=True)
+            times["error"] = 1.0
         times["Export + download"] = time.perf_counter() - start
         if await page.locator('[data-testid="stException"]').count():
             times["error"] = 1.0
