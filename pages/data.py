@@ -22,21 +22,25 @@ source = st.radio(
 
 if source == "Upload my files":
     uploads = st.file_uploader(
-        "Order history and/or customer list (up to two files)",
+        "Order history, customer list and/or event log (up to three files)",
         type=["csv", "tsv", "txt", "gz", "xlsx", "xls", "parquet"],
         accept_multiple_files=True,
         key="uploads",
         help="An order history has one row per order line (customer, date, amount). "
-        "A customer list has one row per customer (age, city, loyalty, …). Give both to combine them.",
+        "A customer list has one row per customer (age, city, loyalty, …). An event log has one row "
+        "per view, cart, purchase or review. Give several to combine them.",
     )
-    if uploads and len(uploads) > 2:
+    if uploads and len(uploads) > 3:
         st.warning(
-            f"Only the first two files are used: {', '.join(u.name for u in uploads[2:])} left out. "
-            "Combine order files into one, and customer lists into one."
+            f"Only the first three files are used: {', '.join(u.name for u in uploads[3:])} left out. "
+            "Combine order files into one, customer lists into one and event logs into one."
         )
     if uploads:
         with widgets.friendly_errors("Reading your file"):
-            sources = [mapping_editor.with_sheet(SourceFile(u.name, u.getvalue())) for u in uploads[:2]]
+            sources = [
+                mapping_editor.with_sheet(mapping_editor.reading_settings(SourceFile(u.name, u.getvalue())))
+                for u in uploads[:3]
+            ]
             mappings = {s.name: mapping_editor.confirm_roles(s) for s in sources}
         if st.button("Use these columns", type="primary", key="confirm_roles"):
             with widgets.friendly_errors("Building the customer table"):

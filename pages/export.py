@@ -1,15 +1,18 @@
 """Export: campaign lists per segment, files for e-mail and ad platforms, the client report, the recipe."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from segmentation.outputs import (
-    CALLING_CODES,
     DEFAULT_CONTACT_COLUMNS,
     DEFAULT_FACT_COLUMNS,
     PLATFORM_LABELS,
+    REACH_WORDS,
+    campaign_zip,
+    country_names,
     to_csv_bytes,
     to_xlsx_bytes,
-    zip_by_segment,
 )
 from ui import compute, widgets
 
@@ -30,13 +33,15 @@ chosen = st.multiselect(
 )
 labels = widgets.labels(table)
 columns = st.multiselect(
-    "Columns",
+    "Columns of the spreadsheet lists",
     [c for c in table.frame.columns if c in labels],
     default=[c for c in (*DEFAULT_CONTACT_COLUMNS, *DEFAULT_FACT_COLUMNS) if c in table.frame],
     format_func=lambda c: labels.get(c, c),
     key="export_columns",
+    help="Platform files always carry the contact columns their platform needs, whatever is ticked here.",
 )
-holdout = st.slider(
+c1, c2, c3, c4 = st.columns([3, 2, 3, 3])
+holdout = c1.slider(
     "Holdout (control group) per segment",
     0,
     50,
@@ -44,51 +49,102 @@ holdout = st.slider(
     5,
     format="%d%%",
     key="export_holdout",
-    help="A random share of each segment is flagged 'holdout': leave them out of the campaign to measure its effect.",
+    help="A random share of each segment is held out of every send list, to measure the campaign's effect.",
+)
+seed = c2.number_input(
+    "Holdout seed",
+    min_value=0,
+    max_value=2**31 - 1,
+    value=int(active.recipe.holdout_seed),
+    step=1,
+    key="export_seed",
+    help="The same seed draws the same holdout; the recipe saves it.",
+)
+consent = c3.checkbox(
+    "Only customers who agreed to marketing",
+    value="consent" in table.frame,
+    disabled="consent" not in table.frame,
+    key="consent_only",
+)
+countries = country_names()
+country = c4.selectbox(
+    "Country of customers without one",
+    list(countries),
+    index=list(countries).index("GB"),
+    format_func=lambda c: f"{c} · {countries[c]}",
+    key="phone_country",
+    help="Used for phone numbers written without a country code when the customer's country is blank.",
 )
 if not chosen:
     st.info("Choose at least one segment.")
     st.stop()
-
-with widgets.friendly_errors("Preparing the list"):
-    rows = compute.campaign_list(dataset, seg, tuple(chosen), tuple(columns), holdout / 100)
-st.caption(
-    f"{len(rows):,} customers in {len(chosen)} segments"
-    + (f" · {int((rows['group'] == 'holdout').sum()):,} in the holdout" if holdout else "")
-)
+params = {
+    "segments": list(chosen),
+    "columns": list(columns),
+    "consent": bool(consent),
+    "holdout": holdout / 100,
+    "seed": int(seed),
+    "country": country,
+}
 
 lists, platforms, report = st.tabs(["Campaign lists", "E-mail and ad platforms", "Report and recipe"])
 with lists:
-    st.dataframe(rows.head(200), width="stretch", height=240, hide_index=True, placeholder="—")
-    c1, c2, c3 = st.columns(3)
-    c1.download_button(
-        "One CSV file",
-        lambda: to_csv_bytes(rows),
-        "segments.csv",
+    reach = st.selectbox(
+        "Who goes into the lists",
+        list(REACH_WORDS),
+        format_func=lambda r: "Every customer" if r == "any" else f"Customers with a usable {REACH_WORDS[r]}",
+        key="export_reach",
+    )
+    with widgets.friendly_errors("Preparing the list"):
+        audience = compute.audience(dataset, seg, reach=reach, **params)
+    send = audience.send()
+    st.caption(
+        f"{len(send):,} customers in the send list from {len(chosen)} segments"
+        + (f" · {len(audience.rows) - len(send):,} in the holdout" if holdout else "")
+    )
+    for message in audience.messages()[1:]:
+        st.markdown(f"- {message}")
+    st.dataframe(send.head(200), width="stretch", height=240, hide_index=True, placeholder="—")
+    d1, d2, d3 = st.columns(3)
+    d1.download_button(
+        "Send list (CSV)",
+        lambda: to_csv_bytes(send),
+        "send_list.csv",
         "text/csv",
         key="dl_csv",
         on_click="ignore",
         width="stretch",
     )
-    c2.download_button(
-        "One Excel file",
-        lambda: to_xlsx_bytes(rows),
-        "segments.xlsx",
+    d2.download_button(
+        "Send list (Excel)",
+        lambda: to_xlsx_bytes(send),
+        "send_list.xlsx",
         key="dl_xlsx",
         on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         width="stretch",
     )
-    fmt = c3.radio("Zip with one file per segment as", ["csv", "xlsx"], horizontal=True, key="zip_fmt")
-    c3.download_button(
+    fmt = d3.radio(
+        "Zip with send and hold-out files per segment as", ["csv", "xlsx"], horizontal=True, key="zip_fmt"
+    )
+    d3.download_button(
         "Zip of all segments",
-        lambda: zip_by_segment(rows, fmt),
+        lambda: campaign_zip(audience, fmt),
         "segments.zip",
         "application/zip",
         key="dl_zip",
         on_click="ignore",
         width="stretch",
     )
+    if holdout:
+        st.download_button(
+            "Groups for measuring the campaign (CSV: customer, segment, target or holdout)",
+            lambda: to_csv_bytes(audience.groups()),
+            "campaign_groups.csv",
+            "text/csv",
+            key="dl_groups",
+            on_click="ignore",
+        )
     st.caption(
         "Cells that spreadsheet programs could run as formulas are made safe (prefixed with an apostrophe)."
     )
@@ -101,25 +157,12 @@ with platforms:
         key="platform",
         persist_state="session",
     )
-    c1, c2 = st.columns(2)
-    country = c1.selectbox(
-        "Country of local phone numbers",
-        sorted(CALLING_CODES),
-        key="phone_country",
-        index=sorted(CALLING_CODES).index("GB"),
-        help="Numbers written without a country code are completed with this one.",
-    )
-    consent = c2.checkbox(
-        "Only customers who agreed to marketing",
-        value="consent" in table.frame,
-        disabled="consent" not in table.frame,
-        key="consent_only",
-    )
     with widgets.friendly_errors("Preparing the platform file"):
-        data, summary = compute.platform_file(dataset, rows, platform, country, consent)
+        built, (data, summary) = compute.platform_file(dataset, seg, platform, **params)
     for message in summary.messages():
         st.markdown(f"- {message}")
-    st.download_button(
+    p1, p2 = st.columns(2)
+    p1.download_button(
         f"Download for {PLATFORM_LABELS[platform]}",
         data,
         summary.file_name,
@@ -128,6 +171,15 @@ with platforms:
         key="dl_platform",
         on_click="ignore",
     )
+    if holdout:
+        p2.download_button(
+            "Groups for measuring this campaign (CSV)",
+            lambda: to_csv_bytes(built.groups()),
+            f"{platform}_campaign_groups.csv",
+            "text/csv",
+            key="dl_platform_groups",
+            on_click="ignore",
+        )
 
 with report:
     st.download_button(
@@ -141,7 +193,7 @@ with report:
     )
     st.download_button(
         "Recipe (JSON): redo this segmentation on new data",
-        active.recipe.to_json(),
+        replace(active.recipe, holdout_seed=int(seed)).to_json(),
         "recipe.json",
         "application/json",
         key="dl_recipe",
@@ -149,4 +201,5 @@ with report:
     )
     st.caption(
         "Run a recipe on new files without the app: `python -m segmentation apply recipe.json orders.csv -o segments.csv`"
+        " · export a campaign: `python -m segmentation export orders.csv --recipe recipe.json --platform mailchimp -o out.csv`"
     )

@@ -9,6 +9,8 @@ from segmentation.segmenters import (
     RULE_SETS,
     available_rule_sets,
     default_criteria,
+    describe_edges,
+    fit_rfm_edges,
     stability_word,
 )
 from segmentation.segments import cross_table
@@ -36,10 +38,14 @@ with ready:
         help="Transparent rules you can explain to anyone.",
     )
     st.caption(RULE_SETS[name].description)
+    if name in ("rfm11", "rfm6"):
+        with widgets.friendly_errors("Scoring recency, frequency and spend"):
+            st.caption("  \n".join(describe_edges(fit_rfm_edges(table)).values()))
     if st.button("Create this segmentation", type="primary", key="make_rules"):
         rec = recipe.Recipe(name, criteria=spec.to_dict(), mappings=dataset.mappings)
         with widgets.friendly_errors("Applying the rules"):
             seg = compute.segment(dataset, rec)
+        rec = recipe.with_fitted(rec, seg)  # the recipe keeps the RFM bands it was made with
         state.save(state.SavedSegmentation(RULE_SETS[name].label, seg, rec, spec))
 
 with custom:

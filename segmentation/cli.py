@@ -46,36 +46,96 @@ def command(
 
 def _inspect_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, help="CSV, Excel or Parquet file")
-    parser.add_argument("--sheet", default=None, help="Excel sheet to read (first filled sheet by default)")
+    parser.add_argument("--sheet", default=None, help="Excel sheet to read (the fullest sheet by default)")
+    parser.add_argument(
+        "--separator", default=None, help="column separator: , ; tab | or whitespace (detected by default)"
+    )
+    parser.add_argument("--encoding", default=None, help="text encoding, e.g. utf-8, gb18030, big5, cp1252")
+    parser.add_argument(
+        "--header-row", type=int, default=None, help="line number of the header (1 = first line; 0 = none)"
+    )
+    parser.add_argument(
+        "--date-format",
+        action="append",
+        default=[],
+        metavar="COL=PATTERN",
+        help="date layout of a column: iso, excel, unix_s, unix_ms or a pattern like %%d-%%b-%%y",
+    )
+    parser.add_argument("--kind", default=None, choices=["transactions", "customers", "events"])
+
+
+_SEPARATORS = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "space": "whitespace"}
+
+
+def _date_formats(items: Sequence[str], columns: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        column, sep, pattern = item.partition("=")
+        if not sep or not pattern:
+            raise DataError(
+                f"--date-format takes COLUMN=PATTERN (for example 'Date=%d-%b-%y'), not {item!r}."
+            )
+        if column not in columns:
+            raise DataError(f"--date-format names {column!r}, which is not a column: {', '.join(columns)}.")
+        out[column] = pattern
+    return out
+
+
+def _customers_in_file(raw: object, mapping: object) -> int | None:
+    """Distinct customer ids among all rows of the file (kept or set aside), None without an id."""
+    from segmentation.errors import quote_ident
+
+    column = mapping.column("customer_id")  # type: ignore[attr-defined]
+    if column is None:
+        return None
+    c = quote_ident(column)
+    row = raw.con.execute(  # type: ignore[attr-defined]
+        f"SELECT count(DISTINCT nullif(trim({c}), '')) FROM {raw.table}"  # type: ignore[attr-defined]
+    ).fetchone()
+    return int(row[0]) if row else 0
 
 
 @command("inspect", "Read a file and print what was understood and the ledger as JSON.", _inspect_args)
 def inspect(args: argparse.Namespace) -> int:
-    from segmentation.intake import prepare, read_table, suggest_mapping
+    from segmentation.intake import ReadOptions, prepare, read_table, suggest_mapping
 
-    raw = read_table(args.file, name=args.file.name, sheet=args.sheet)
+    separator = _SEPARATORS.get(args.separator, args.separator) if args.separator else None
+    options = ReadOptions(separator=separator, encoding=args.encoding, header_row=args.header_row)
+    raw = read_table(args.file, name=args.file.name, sheet=args.sheet, options=options)
     suggestion = suggest_mapping(raw)
-    intake = prepare(raw, suggestion.mapping)
-    if intake.kind == "transactions":
-        row = intake.con.execute(f"SELECT count(DISTINCT customer_id) FROM {intake.transactions}").fetchone()
-        customers = int(row[0]) if row else 0
-    else:
-        customers = int(intake.customers["customer_id"].nunique())
+    mapping = suggestion.mapping
+    formats = _date_formats(args.date_format, raw.columns)
+    if formats or args.kind:
+        mapping = mapping.replace(
+            date_formats={**mapping.date_formats, **formats}, kind=args.kind or mapping.kind
+        )
+    intake = prepare(raw, mapping)
     report = {
         "format": raw.format,
         "encoding": raw.encoding,
         "separator": raw.separator,
         "sheet": raw.sheet,
+        "header": raw.header,
         "kind": intake.kind,
-        "roles": dict(suggestion.mapping.roles),
+        "why": list(suggestion.why),
+        "roles": dict(mapping.roles),
+        "confidence": {c: round(p, 2) for c, p in suggestion.confidence.items()},
+        "low_confidence": list(suggestion.low_confidence),
+        "date_formats": dict(mapping.date_formats),
+        "date_shares": {c: round(p, 4) for c, p in suggestion.date_shares.items()},
         "ambiguous_dates": list(suggestion.ambiguous),
         "ledger": intake.ledger.to_dict(),
-        "customers": customers,
+        "customers": _customers_in_file(raw, mapping),
+        "customers_kept": intake.n_customers(),
         "notes": [*intake.notes, *suggestion.notes],
     }
     print(json.dumps(report, ensure_ascii=False, indent=2))
     if intake.ledger.kept == 0:
-        print(f"No usable row in {args.file.name}: {intake.ledger.summary()}.", file=sys.stderr)
+        print(
+            f"No usable row in {args.file.name}: {intake.ledger.summary()}. Check the settings: "
+            "--separator, --encoding, --header-row, --date-format COL=PATTERN or --kind.",
+            file=sys.stderr,
+        )
         return 2
     return 0
 
@@ -141,6 +201,94 @@ def apply_cmd(args: argparse.Namespace) -> int:
     args.output.write_bytes(to_csv_bytes(rows))
     sizes = ", ".join(f"{name}: {n:,}" for name, n in seg.sizes().items())
     print(f"{len(rows):,} customers written to {args.output} ({sizes}).", file=sys.stderr)
+    return 0
+
+
+EXPORT_FORMATS = ("csv", "xlsx", "mailchimp", "klaviyo", "hubspot", "meta", "google")
+
+
+def _share(text: str) -> float:
+    value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(
+            "give the holdout as a share from 0 to 0.99, or a percentage like 10%"
+        )
+    return value
+
+
+def _export_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "files", type=Path, nargs="+", metavar="FILE", help="order history and/or customer list"
+    )
+    parser.add_argument(
+        "--recipe", type=Path, default=None, help="recipe JSON; without it all customers form one list"
+    )
+    parser.add_argument(
+        "--segment", action="append", default=None, metavar="NAME", help="segment to export (repeatable)"
+    )
+    parser.add_argument("--platform", choices=EXPORT_FORMATS, required=True, help="file layout to write")
+    parser.add_argument(
+        "--holdout", type=_share, default=0.0, metavar="SHARE", help="control group per segment, e.g. 0.1"
+    )
+    parser.add_argument("--seed", type=int, default=None, help="holdout seed (default: the recipe's, else 0)")
+    parser.add_argument(
+        "--default-country", default=None, metavar="CC", help="country of customers without one (ISO-2)"
+    )
+    parser.add_argument(
+        "--ignore-consent",
+        action="store_true",
+        help="keep customers who did not agree to marketing (off by default)",
+    )
+    parser.add_argument("-o", "--output", type=Path, required=True, help="file to write")
+
+
+@command(
+    "export", "Write a campaign list or platform audience file, with a holdout kept out of it.", _export_args
+)
+def export_cmd(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from segmentation import recipe
+    from segmentation.dataset import load_dataset
+    from segmentation.outputs import PLATFORM_REACH, build_audience, platform_file, to_xlsx_bytes
+    from segmentation.segments import Segmentation
+
+    seed = args.seed
+    if args.recipe is not None:
+        rec = recipe.Recipe.from_json(args.recipe.read_bytes())
+        dataset, seg = recipe.apply(rec, _sources(args.files))
+        seed = rec.holdout_seed if seed is None else seed
+    else:
+        dataset = load_dataset(_sources(args.files), predictions=False)
+        index = dataset.table.frame.index
+        seg = Segmentation(pd.Series(0, index=index, dtype="int64"), ("All customers",), "all")
+    table = dataset.table
+    consent = "consent" in table.frame.columns and not args.ignore_consent
+    audience = build_audience(
+        table,
+        seg,
+        segments=args.segment,
+        reach=PLATFORM_REACH.get(args.platform, "any"),
+        consent_only=consent,
+        holdout_share=args.holdout,
+        seed=seed or 0,
+        default_country=args.default_country,
+    )
+    if args.platform in PLATFORM_REACH:
+        data, summary = platform_file(audience, args.platform)
+        messages = summary.messages()
+    else:
+        send = audience.send()
+        data = to_csv_bytes(send) if args.platform == "csv" else to_xlsx_bytes(send)
+        messages = audience.messages()
+    args.output.write_bytes(data)
+    print(f"Wrote {args.output}.")
+    for message in messages:
+        print(f"- {message}")
+    if args.holdout > 0:
+        groups = args.output.with_name(f"{args.output.stem}_groups.csv")
+        groups.write_bytes(to_csv_bytes(audience.groups()))
+        print(f"Wrote {groups}: every customer of the campaign with their group, for measuring it later.")
     return 0
 
 

@@ -8,9 +8,11 @@ where the history allows, predictive scores.
 from __future__ import annotations
 
 import hashlib
+import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -23,6 +25,7 @@ from segmentation.intake import (
     Ledger,
     Mapping,
     RawTable,
+    ReadOptions,
     Suggestion,
     connect,
     load,
@@ -41,6 +44,7 @@ class SourceFile:
     name: str
     data: bytes | Path
     sheet: str | None = None
+    options: ReadOptions | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -51,7 +55,7 @@ class SourceFile:
             with open(self.data, "rb") as fh:
                 for chunk in iter(lambda: fh.read(1 << 20), b""):
                     digest.update(chunk)
-        digest.update(f"{self.name}|{self.sheet}".encode())
+        digest.update(f"{self.name}|{self.sheet}|{self.options}".encode())
         return digest.hexdigest()[:16]
 
 
@@ -84,6 +88,7 @@ class Dataset:
     con: duckdb.DuckDBPyConnection | None = field(default=None, repr=False, compare=False)
     transactions: str | None = None
     notes: tuple[str, ...] = ()
+    events: str | None = None
 
     @property
     def mappings(self) -> dict[str, dict]:
@@ -92,7 +97,7 @@ class Dataset:
 
 def suggest(source: SourceFile) -> tuple[RawTable, Suggestion]:
     """Read a file and propose its column roles (the Data page shows them for confirmation)."""
-    raw = read_table(source.data, name=source.name, sheet=source.sheet)
+    raw = read_table(source.data, name=source.name, sheet=source.sheet, options=source.options)
     return raw, suggest_mapping(raw)
 
 
@@ -103,7 +108,7 @@ def load_dataset(
     reference_date: pd.Timestamp | None = None,
     predictions: bool = True,
 ) -> Dataset:
-    """Read, prepare and join up to one transaction log and one customer table.
+    """Read, prepare and join up to one transaction log, one customer table and one event log.
 
     ``mappings`` maps a file name to its confirmed mapping; files without one use the suggestion.
     Raises ``io.DataError`` with a plain message when the files cannot make a customer table.
@@ -117,7 +122,14 @@ def load_dataset(
     reports = []
     for source in sources:
         mapping = (mappings or {}).get(source.name)
-        intake = load(source.data, name=source.name, sheet=source.sheet, mapping=mapping, con=con)
+        intake = load(
+            source.data,
+            name=source.name,
+            sheet=source.sheet,
+            mapping=mapping,
+            con=con,
+            options=source.options,
+        )
         if intake.kind in intakes:
             raise DataError(
                 f"Two files look like {_KIND_WORDS[intake.kind]} ('{intakes[intake.kind].name}' and "
@@ -126,13 +138,23 @@ def load_dataset(
         intakes[intake.kind] = intake
         reports.append(_report(source.name, intake))
 
-    orders, customers = intakes.get("transactions"), intakes.get("customers")
+    orders, customers, events = (intakes.get(k) for k in ("transactions", "customers", "events"))
+    extra: dict[str, Any] = {}
+    if events is not None:
+        if "events" in inspect.signature(build_customer_table).parameters:
+            extra["events"] = events.events
+        elif orders is None and customers is None:
+            raise DataError(
+                f"'{events.name}' is an event log; an event log alone cannot make a customer table yet. "
+                "Add the order history or the customer list of the same shop."
+            )
     table = build_customer_table(
         con,
         orders.transactions if orders else None,
         customers.customers if customers else None,
         has_time=orders.has_time if orders else False,
         reference_date=reference_date,
+        **extra,
     )
     notes: list[str] = []
     if predictions and orders is not None and orders.transactions is not None:
@@ -150,10 +172,11 @@ def load_dataset(
         con=con,
         transactions=orders.transactions if orders else None,
         notes=tuple(notes),
+        events=events.events if events else None,
     )
 
 
-_KIND_WORDS = {"transactions": "order histories", "customers": "customer lists"}
+_KIND_WORDS = {"transactions": "order histories", "customers": "customer lists", "events": "event logs"}
 
 
 def _report(name: str, intake: Intake) -> FileReport:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,7 @@ from segmentation.segmenters import (
     cluster_segmentation,
     custom_segments,
     default_criteria,
+    rfm_segments,
     scan_k,
     usable_features,
 )
@@ -49,10 +50,14 @@ class Recipe:
     random_state: int = 0
     names: list[str] | None = None
     version: int = VERSION
+    #: Seed of the campaign holdout drawn on the Export page (recipes without it use 0).
+    holdout_seed: int = 0
 
     def __post_init__(self) -> None:
         if self.method not in (*CLUSTER_METHODS, *RULE_SETS, "custom"):
             raise DataError(f"This recipe uses an unknown method '{self.method}'.")
+        if not isinstance(self.holdout_seed, int) or isinstance(self.holdout_seed, bool):
+            raise DataError("The recipe's holdout seed must be a whole number.")
 
     @property
     def spec(self) -> CriteriaSpec:
@@ -79,6 +84,18 @@ class Recipe:
         return cls(**doc)
 
 
+def with_fitted(recipe: Recipe, seg: Segmentation) -> Recipe:
+    """The recipe plus what its run learned that a rerun must reuse: the RFM band edges.
+
+    A recipe with edges scores new customers on the same bands ("F=1: 1 order") instead of
+    refitting them on the new data.
+    """
+    edges = seg.params.get("edges") if recipe.method in ("rfm11", "rfm6") else None
+    if not edges:
+        return recipe
+    return replace(recipe, params={**recipe.params, "edges": {k: list(v) for k, v in edges.items()}})
+
+
 def encode(table: CustomerTable, spec: CriteriaSpec) -> tuple[CriteriaEncoder, np.ndarray]:
     """The criteria matrix of a table (rows in ``table.frame`` order) and its fitted encoder."""
     encoder = CriteriaEncoder(spec, table.catalog).fit(table.frame)
@@ -102,6 +119,9 @@ def segment(
     elif recipe.method == "custom":
         rules_ = [Rule.from_dict(r) for r in recipe.params.get("rules", [])]
         seg = custom_segments(table, rules_)
+    elif recipe.method in ("rfm11", "rfm6") and recipe.params.get("edges"):
+        grid: Literal["rfm11", "rfm6"] = "rfm11" if recipe.method == "rfm11" else "rfm6"
+        seg = rfm_segments(table, grid, edges=recipe.params["edges"])  # the saved bands
     else:
         seg = RULE_SETS[recipe.method].function(table)
     if recipe.names:

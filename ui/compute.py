@@ -135,33 +135,47 @@ def map_key(
     return cache_key(dataset, "map", detailed, list(shown), max_points, spec=spec, seg=seg)
 
 
+@st.cache_resource(max_entries=4, show_spinner="Reading phone numbers and e-mail addresses…")
+def _contacts(key: CacheKey, country: str, _dataset: Dataset) -> outputs.ContactDetails:
+    return outputs.contact_details(_dataset.table.frame, country or None)
+
+
 @st.cache_resource(max_entries=16, show_spinner="Preparing the list…")
-def _campaign_list(key: CacheKey, params: str, _dataset: Dataset, _seg: Segmentation) -> pd.DataFrame:
-    segments, columns, holdout = json.loads(params)
-    rows = outputs.campaign_list(
-        _dataset.table, _seg, segments=segments, columns=columns, holdout_share=holdout
+def _audience(key: CacheKey, params: str, _dataset: Dataset, _seg: Segmentation) -> outputs.Audience:
+    p = json.loads(params)
+    contacts = _contacts(cache_key(_dataset, "contacts", p["country"]), p["country"], _dataset)
+    return outputs.build_audience(
+        _dataset.table,
+        _seg,
+        segments=p["segments"],
+        columns=p["columns"],
+        reach=p["reach"],
+        consent_only=p["consent"],
+        holdout_share=p["holdout"],
+        seed=p["seed"],
+        contacts=contacts,
     )
-    rows.attrs["key"] = key  # what the list was made from, for caches built on it
-    return rows
 
 
-def campaign_list(
-    dataset: Dataset, seg: Segmentation, segments: tuple, columns: tuple, holdout: float
-) -> pd.DataFrame:
-    params = json.dumps([list(segments), list(columns), holdout])
-    return _campaign_list(cache_key(dataset, "campaign_list", params, seg=seg), params, dataset, seg)
+def audience(dataset: Dataset, seg: Segmentation, **params: Any) -> outputs.Audience:
+    """``params``: segments, columns, reach, consent, holdout, seed, country (see build_audience)."""
+    text = json.dumps(params, sort_keys=True)
+    return _audience(cache_key(dataset, "audience", text, seg=seg), text, dataset, seg)
 
 
 @st.cache_resource(max_entries=16, show_spinner="Preparing the platform file…")
-def _platform_file(key: CacheKey, params: str, _rows: pd.DataFrame):
-    platform, country, consent = json.loads(params)
-    return outputs.platform_file(_rows, platform, default_country=country, consent_only=consent)
+def _platform_file(key: CacheKey, platform: str, _audience: outputs.Audience):
+    return outputs.platform_file(_audience, platform)
 
 
-def platform_file(dataset: Dataset, rows: pd.DataFrame, platform: str, country: str, consent: bool):
-    """``rows`` from :func:`campaign_list`: its key includes the holdout, which platform files leave out."""
-    params = json.dumps([platform, country, consent])
-    return _platform_file(cache_key(dataset, "platform_file", rows.attrs["key"], params), params, rows)
+def platform_file(dataset: Dataset, seg: Segmentation, platform: str, **params: Any):
+    """The platform's file from an audience built for the platform's own reach (and that audience)."""
+    params = {**params, "reach": outputs.PLATFORM_REACH[platform]}
+    built = audience(dataset, seg, **params)
+    text = json.dumps(params, sort_keys=True)
+    return built, _platform_file(
+        cache_key(dataset, "platform_file", text, platform, seg=seg), platform, built
+    )
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

@@ -7,13 +7,63 @@ import streamlit as st
 
 from segmentation.catalog import CustomerTable
 from segmentation.dataset import FileReport, SourceFile
-from segmentation.intake import ROLE_BY_NAME, Mapping
+from segmentation.intake import (
+    COMMON_PATTERNS,
+    LOW_CONFIDENCE,
+    ROLE_BY_NAME,
+    SPECIAL,
+    Mapping,
+    ReadOptions,
+    date_preview,
+    present,
+    why_left_out,
+)
 from ui import data
 
 KIND_LABELS = {
     "transactions": "Order history (one row per order line)",
     "customers": "Customer list (one row per customer)",
+    "events": "Event log (views, carts, purchases, reviews)",
 }
+SEPARATOR_LABELS = {
+    None: "Detected",
+    ",": "Comma ,",
+    ";": "Semicolon ;",
+    "\t": "Tab",
+    "|": "Pipe |",
+    "whitespace": "Spaces (aligned columns)",
+}
+ENCODINGS = [None, "utf-8", "gb18030", "big5", "cp1252", "latin-1", "utf-16", "shift_jis"]
+FORMAT_WORDS = {
+    "iso": "ISO: 2025-12-31 (with or without time)",
+    "excel": "Excel serial number (46022)",
+    "unix_s": "Unix time in seconds (1767139200)",
+    "unix_ms": "Unix time in milliseconds",
+}
+OTHER_PATTERN = "Other pattern…"
+
+
+def reading_settings(source: SourceFile) -> SourceFile:
+    """Separator, encoding and header row, detected unless the user sets them."""
+    key = f"read_{source.fingerprint}"
+    with st.expander(f"Reading settings for {source.name}", expanded=False):
+        cols = st.columns(3)
+        sep = cols[0].selectbox(
+            "Separator", list(SEPARATOR_LABELS), format_func=SEPARATOR_LABELS.get, key=f"{key}_sep"
+        )
+        enc = cols[1].selectbox(
+            "Encoding", ENCODINGS, format_func=lambda e: e or "Detected", key=f"{key}_enc"
+        )
+        header = cols[2].selectbox(
+            "Header row",
+            [None, 0, *range(1, 21)],
+            format_func=lambda n: "Detected" if n is None else ("No header row" if n == 0 else f"Line {n}"),
+            key=f"{key}_header",
+            help="The line holding the column names; 'No header row' when the first line is data.",
+        )
+    if sep is None and enc is None and header is None:
+        return source
+    return SourceFile(source.name, source.data, source.sheet, ReadOptions(sep, enc, header))
 
 
 def with_sheet(source: SourceFile) -> SourceFile:
@@ -27,7 +77,7 @@ def with_sheet(source: SourceFile) -> SourceFile:
         index=list(raw.sheets).index(raw.sheet) if raw.sheet in raw.sheets else 0,
         key=f"sheet_{source.fingerprint}",
     )
-    return SourceFile(source.name, source.data, sheet)
+    return SourceFile(source.name, source.data, sheet, source.options)
 
 
 def confirm_roles(source: SourceFile) -> Mapping:
@@ -45,8 +95,11 @@ def confirm_roles(source: SourceFile) -> Mapping:
             key=f"{key}_kind",
             horizontal=True,
         )
+        if suggestion.why:
+            st.caption(f"Why: {'; '.join(suggestion.why)}.")
         role_labels = {name: role.label for name, role in ROLE_BY_NAME.items()}
-        sample = raw.sample(5)
+        sample = raw.sample(200)
+        confidence = suggestion.confidence
         editor = pd.DataFrame(
             {
                 "Column in your file": list(mapping.roles),
@@ -54,6 +107,10 @@ def confirm_roles(source: SourceFile) -> Mapping:
                     ", ".join(map(str, sample[c].dropna().astype(str).head(3))) for c in mapping.roles
                 ],
                 "Means": [role_labels.get(r, r) for r in mapping.roles.values()],
+                "Check": [
+                    "⚠️ guess" if confidence.get(c, 1.0) < LOW_CONFIDENCE and r != "ignore" else ""
+                    for c, r in mapping.roles.items()
+                ],
             }
         )
         edited = st.data_editor(
@@ -61,42 +118,100 @@ def confirm_roles(source: SourceFile) -> Mapping:
             key=f"{key}_editor",
             hide_index=True,
             width="stretch",
-            disabled=["Column in your file", "Examples"],
+            disabled=["Column in your file", "Examples", "Check"],
             column_config={
                 "Means": st.column_config.SelectboxColumn(
                     "Means",
                     options=sorted(set(role_labels.values())),
                     required=True,
-                    help="What this column holds. Choose 'Ignore' for columns you don't need.",
-                )
+                    help="What this column holds. Choose 'Not used' for columns you don't need.",
+                ),
+                "Check": st.column_config.TextColumn(
+                    "Check", help="A guess from the values alone: please check it."
+                ),
             },
         )
         by_label = {label: name for name, label in role_labels.items()}
         roles = dict(zip(edited["Column in your file"], edited["Means"].map(by_label), strict=True))
-        date_formats = dict(mapping.date_formats)
-        for column in suggestion.ambiguous:
-            options = _day_month_orders(date_formats.get(column, "%d/%m/%Y"))
-            date_formats[column] = st.selectbox(
-                f"Dates in '{column}' could be read two ways. How are they written?",
-                options,
-                format_func=_date_words,
-                key=f"{key}_date_{column}",
-            )
+        date_formats = _date_settings(key, roles, mapping, sample)
+        decimal = _decimal_settings(key, roles, mapping)
+        _left_out(roles, sample)
         for note in suggestion.notes:
             st.caption(f"ℹ️ {note}")
-    return mapping.replace(kind=kind, roles=roles, date_formats=date_formats)
+    return mapping.replace(kind=kind, roles=roles, date_formats=date_formats, decimal_comma=decimal)
 
 
-def _day_month_orders(pattern: str) -> list[str]:
-    """The pattern as suggested and with day and month swapped."""
-    swapped = pattern.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
-    return [pattern, swapped]
+def _date_settings(key: str, roles: dict[str, str], mapping: Mapping, sample: pd.DataFrame) -> dict[str, str]:
+    """A date format per date column (common layouts or a pattern), with a live preview."""
+    formats = dict(mapping.date_formats)
+    for column, role in roles.items():
+        if ROLE_BY_NAME[role].kind != "date":
+            continue
+        current = formats.get(column, "iso")
+        options = list(dict.fromkeys([current, *SPECIAL, *COMMON_PATTERNS, OTHER_PATTERN]))
+        cols = st.columns([2, 3])
+        choice = cols[0].selectbox(
+            f"Dates in '{column}' are written as",
+            options,
+            format_func=_format_label,
+            key=f"{key}_date_{column}",
+        )
+        if choice == OTHER_PATTERN:
+            choice = (
+                cols[0].text_input(
+                    "Pattern (strptime: %d day, %m month, %b Jan, %y 24, %Y 2024, %H:%M time)",
+                    value=current if current not in SPECIAL else "%d/%m/%Y",
+                    key=f"{key}_pattern_{column}",
+                )
+                or current
+            )
+        values = present(v for v in sample[column] if v is not None)
+        shown, total, fails = date_preview(values, choice)
+        with cols[1]:
+            words = f"{total - fails:,} of {total:,} read" + (f", **{fails:,} fail**" if fails else "")
+            st.markdown(f"Preview of the first rows: {words}")
+            st.dataframe(
+                pd.DataFrame(shown, columns=["In your file", "Read as"]),
+                hide_index=True,
+                height=140,
+                key=f"{key}_preview_{column}",
+            )
+        formats[column] = choice
+    return formats
 
 
-def _date_words(pattern: str) -> str:
-    day_first = pattern.find("%d") < pattern.find("%m")
-    example = pd.Timestamp("2025-12-31").strftime(pattern.split(" ")[0])
-    return f"{'Day' if day_first else 'Month'} first ({example})"
+def _decimal_settings(key: str, roles: dict[str, str], mapping: Mapping) -> dict[str, bool]:
+    numbers = [c for c, r in roles.items() if ROLE_BY_NAME[r].kind == "number"]
+    if not numbers:
+        return dict(mapping.decimal_comma)
+    chosen = st.multiselect(
+        "Columns written with a decimal comma (1.234,50)",
+        numbers,
+        default=[c for c in numbers if mapping.decimal_comma.get(c)],
+        key=f"{key}_decimal",
+    )
+    return {c: c in chosen for c in numbers}
+
+
+def _left_out(roles: dict[str, str], sample: pd.DataFrame) -> None:
+    unused = [c for c, r in roles.items() if r == "ignore"]
+    if unused:
+        with st.expander(f"Columns left out ({len(unused)})"):
+            for column in unused:
+                values = present(v for v in sample[column] if v is not None)
+                st.markdown(f"- **{column}**: {why_left_out(values)}")
+
+
+def _format_label(fmt: str) -> str:
+    if fmt in FORMAT_WORDS:
+        return FORMAT_WORDS[fmt]
+    if fmt == OTHER_PATTERN:
+        return fmt
+    try:
+        example = pd.Timestamp("2025-12-31 18:30").strftime(fmt.removesuffix(" (weekday)"))
+    except ValueError:
+        example = fmt
+    return f"{fmt}  ({example})"
 
 
 def describe(report: FileReport) -> str:

@@ -99,7 +99,7 @@ SPECS: dict[str, tuple[str, str, str, str, str, bool]] = {
     "email": (CONTACT, "E-mail", "text", "", "E-mail address, for exports only.", False),
     "phone": (CONTACT, "Phone", "text", "", "Phone number, for exports only.", False),
     "postcode": (CONTACT, "Postcode", "text", "", "Postcode, for exports only.", False),
-    "consent": (CONTACT, "Marketing consent", "boolean", "", "Whether the customer agreed to marketing.", False),
+    "consent": (CONTACT, "Marketing consent", "text", "", "The consent answer as written in the file.", False),
     "review": (CONTACT, "Review", "text", "", "Free-text review, shown but never clustered on.", False),
 }  # fmt: skip
 

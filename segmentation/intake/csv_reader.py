@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import csv
 import gzip
-import io
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import IO, Any
 import duckdb
 
 from segmentation.errors import DataError, quote_str
+from segmentation.intake.layout import find_header, head_rows, whitespace_to_csv
 
 SEPARATORS: tuple[str, ...] = (",", ";", "\t", "|")
 HEAD_BYTES = 256 * 1024
@@ -41,6 +41,9 @@ class CsvFile:
     source_gz: bool
     transcoded: bool = False
     owned: list[Path] = field(default_factory=list)
+    header: bool = True
+    skip: int = 0
+    aligned: bool = False  # whitespace-aligned text, rewritten as CSV
 
     def sql(self, columns: tuple[str, ...], rejects: tuple[str, str] | None = None) -> str:
         """``read_csv(...)``: all columns VARCHAR; malformed lines go to ``rejects`` (errors and scan
@@ -53,7 +56,8 @@ class CsvFile:
         )
         compression = "'gzip'" if self.gz else "'none'"
         return (
-            f"read_csv({quote_str(str(self.path))}, header=true, delim={quote_str(self.separator)}, "
+            f"read_csv({quote_str(str(self.path))}, header={str(self.header).lower()}, skip={self.skip}, "
+            f"delim={quote_str(self.separator)}, "
             f"quote='\"', escape='\"', columns={cols}, auto_detect=false, "
             f"compression={compression}, null_padding=false, strict_mode=true, "
             f"{errors}, buffer_size={_BUFFER})"
@@ -108,16 +112,46 @@ def detect_encoding(head: bytes) -> str:
     except UnicodeDecodeError as exc:
         if exc.start >= len(head) - 3 and exc.reason == "unexpected end of data":
             return "utf-8"
-    return "gb18030" if _looks_chinese(head) else western(head)
+    if _looks_chinese(head):
+        return chinese_encoding(head)
+    return "big5" if _decodes(head, "big5") and _looks_chinese(head, "big5") else western(head)
 
 
-def _looks_chinese(head: bytes) -> bool:
+def _decodes(head: bytes, encoding: str) -> bool:
     try:
-        text = head.decode("gb18030")
+        head.decode(encoding)
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 2
+    return True
+
+
+def chinese_encoding(head: bytes) -> str:
+    """GB18030 (Simplified) or Big5 (Traditional) for Chinese bytes that are not UTF-8.
+
+    Big5 bytes decode as GB18030 too, but into rare characters: text that really is GB18030 keeps
+    almost all its characters inside the common GB2312 set; Big5 read that way keeps about a third.
+    """
+    text = head.decode("gb18030", errors="ignore")
+    wide = [c for c in text if ord(c) > 127]
+    common = 0
+    for ch in wide:
+        try:
+            ch.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    if wide and common < 0.8 * len(wide) and _decodes(head, "big5"):
+        return "big5"
+    return "gb18030"
+
+
+def _looks_chinese(head: bytes, encoding: str = "gb18030") -> bool:
+    try:
+        text = head.decode(encoding)
     except UnicodeDecodeError as exc:
         if exc.start < len(head) - 4:
             return False
-        text = head[: exc.start].decode("gb18030")
+        text = head[: exc.start].decode(encoding)
     wide = [c for c in text if ord(c) > 127]
     cjk = sum(
         1 for c in wide if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
@@ -172,27 +206,88 @@ def detect_separator(text: str) -> str:
     return best
 
 
-def open_csv(path: Path, gz: bool, label: str) -> tuple[CsvFile, list[str], str]:
-    """How to read a CSV, its cleaned header and its encoding, from the first bytes only.
+@dataclass(frozen=True)
+class ReadOptions:
+    """Reading settings the user can give instead of the detected ones (Data page, ``inspect``).
 
-    Non-UTF-8 files are transcoded to a UTF-8 temporary copy that the returned ``CsvFile`` owns.
+    ``separator``: ``,`` ``;`` TAB ``|`` or ``"whitespace"`` (columns aligned with spaces);
+    ``encoding``: a Python codec name (``utf-8``, ``gb18030``, ``big5``, ``cp1252``, ...);
+    ``header_row``: the line number of the header (1 = first line), 0 for a file without one.
     """
+
+    separator: str | None = None
+    encoding: str | None = None
+    header_row: int | None = None
+
+
+def _check_encoding(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise DataError(
+            f"Unknown encoding {name!r}. Try utf-8, gb18030 (Simplified Chinese), big5 (Traditional "
+            "Chinese) or cp1252 (Western European)."
+        ) from None
+
+
+def open_csv(
+    path: Path, gz: bool, label: str, options: ReadOptions | None = None
+) -> tuple[CsvFile, list[str], str, list[str]]:
+    """How to read a CSV, its cleaned header, its encoding and notes, from the first bytes only.
+
+    Non-UTF-8 files are transcoded to a UTF-8 temporary copy that the returned ``CsvFile`` owns;
+    whitespace-aligned text is rewritten as a CSV the same way. The notes say what was decided
+    that the user should know (lines skipped above the header, no header row).
+    """
+    opts = options or ReadOptions()
     with open_text_bytes(path, gz) as fh:
         head = fh.read(HEAD_BYTES)
     if gz and not head.strip(b" \t\r\n\x00"):
         raise DataError(f"{label} is empty. Export the data again and upload a file with rows in it.")
-    encoding = detect_encoding(head)
+    encoding = _check_encoding(opts.encoding) if opts.encoding else detect_encoding(head)
     text = head.decode(encoding, errors="replace").lstrip("\ufeff")
     controls = sum(1 for c in text[:20000] if ord(c) < 32 and c not in "\t\r\n")
     if controls > 0.01 * max(len(text[:20000]), 1) or "\x00" in text:
         raise _not_a_table()
-    sep = detect_separator(text)
-    header = next(csv.reader(io.StringIO(text), delimiter=sep, quotechar='"'), [])
-    columns = clean_names(header)
-    source = CsvFile(path=path, separator=sep, gz=gz, head=head, source=path, source_gz=gz)
-    if encoding not in ("utf-8", "utf-8-sig"):
+    sep = opts.separator if opts.separator else detect_layout(text)
+    if sep in (" ", "space", "spaces"):
+        sep = "whitespace"
+    rows = head_rows(text, sep)
+    index, has_header, notes = find_header(rows, opts.header_row)
+    header = rows[index] if rows and has_header and index < len(rows) else []
+    width = max((len(r) for r in rows[index:] if any(c.strip() for c in r)), default=len(header))
+    columns = clean_names(header) if has_header else [f"column_{i}" for i in range(1, width + 1)]
+    source = CsvFile(path=path, separator=sep, gz=gz, head=head, source=path, source_gz=gz,
+                     header=has_header, skip=index)  # fmt: skip
+    if sep == "whitespace":
+        source.path = whitespace_to_csv(path, gz, encoding, index)
+        source.owned.append(source.path)
+        source.separator, source.gz, source.transcoded, source.skip = ",", False, True, 0
+        source.aligned = True
+        notes.append("Columns are aligned with spaces: each run of spaces separates two columns.")
+    elif encoding not in ("utf-8", "utf-8-sig"):
         source.transcode(encoding)
-    return source, columns, encoding
+    return source, columns, encoding, notes
+
+
+def detect_layout(text: str) -> str:
+    """The separator, or ``"whitespace"`` when no separator splits the lines consistently but
+    runs of spaces do (whitespace-aligned text such as ``00001 19970101   1  11.77``)."""
+    sep = detect_separator(text)
+    lines = [ln for ln in text.splitlines()[:200] if ln.strip()]
+    if len(lines) > 1 and not text.endswith(("\n", "\r")):
+        lines = lines[:-1]
+    if not lines:
+        return sep
+    split = [len(r) for r in csv.reader(lines, delimiter=sep, quotechar='"')]
+    mode = max(set(split), key=split.count) if split else 1
+    if mode > 1 and split.count(mode) >= 0.8 * len(split):
+        return sep
+    words = [len(ln.split()) for ln in lines]
+    wmode = max(set(words), key=words.count)
+    if wmode > 1 and words.count(wmode) >= 0.8 * len(words):
+        return "whitespace"
+    return sep
 
 
 def clean_names(names: list[Any]) -> list[str]:

@@ -12,7 +12,8 @@ from typing import Any
 import pandas as pd
 
 from segmentation.errors import reading
-from segmentation.intake.dates import TIME_SUFFIXES
+from segmentation.intake.dates import parse_dates
+from segmentation.intake.evidence import MISSING
 from segmentation.intake.ledger import HASH_COLUMN, Intake, Ledger, notes_of, row_hash
 from segmentation.intake.roles import ROLE_BY_NAME
 from segmentation.intake.schema import own_column_names
@@ -70,7 +71,12 @@ def prepare_customers(raw: Any, mapping: Any) -> Intake:
         values = frame[column][keep].reset_index(drop=True)
         kind = ROLE_BY_NAME[role].kind
         fmt, comma = mapping.date_formats.get(column, "iso"), mapping.decimal_comma.get(column, False)
-        out[own.get(column, role)] = _convert(values, kind, fmt, comma)
+        converted = _convert(values, kind, fmt, comma)
+        if role == "birth_year":
+            converted = converted.round().astype("Int64")
+        elif role == "campaign_response":
+            converted = converted.astype("Float64").astype(float)
+        out[canonical_name(column, role, own)] = converted
     aside = f"aside_{raw.table.removeprefix('raw_')}"
     rows = pd.DataFrame({"_row": range(len(frame)), "h": hashes, "reason": reason}).dropna(subset=["reason"])
     raw.con.register(f"{aside}_df", rows)
@@ -84,14 +90,30 @@ def prepare_customers(raw: Any, mapping: Any) -> Intake:
                   raw=raw, mapping=mapping, name=raw.name, set_aside_table=aside)  # fmt: skip
 
 
+def canonical_name(column: str, role: str, own: dict[str, str]) -> str:
+    """The canonical column of a customer-list column: the role, ``extra_<slug>`` for a file's own
+    criteria, ``category_spend:<column>`` / ``channel_orders:<column>`` for multi-column behaviour.
+
+    >>> canonical_name("MntWines", "category_spend", {}), canonical_name("Age", "age", {})
+    ('category_spend:MntWines', 'age')
+    """
+    if role in ("category_spend", "channel_orders"):
+        return f"{role}:{column}"
+    return own.get(column, role)
+
+
 def _convert(values: Any, kind: str, date_format: str, decimal_comma: bool) -> Any:
     """One attribute column from text to its contract type."""
 
-    text = values.astype(object).map(lambda v: None if pd.isna(v) or not str(v).strip() else str(v).strip())
+    text = values.astype(object).map(
+        lambda v: (
+            None if pd.isna(v) or str(v).strip().lower() in MISSING or not str(v).strip() else str(v).strip()
+        )
+    )
     if kind == "number":
         return text.map(lambda v: parse_number(v, decimal_comma)).astype(float)
     if kind == "date":
-        return _parse_dates(text, date_format)
+        return parse_dates(text, date_format)
     if kind == "bool":
         lowered = text.map(lambda v: None if pd.isna(v) else v.lower())
         return lowered.map(lambda v: True if v in _TRUE else (False if v in _FALSE else None)).astype(
@@ -128,20 +150,3 @@ def parse_number(value: str | None, decimal_comma: bool = False) -> float:
         return sign * float(kept) if any(ch.isdigit() for ch in kept) else float("nan")
     except ValueError:
         return float("nan")
-
-
-def _parse_dates(text: Any, fmt: str) -> Any:
-
-    if fmt == "excel":
-        serial = pd.to_numeric(text, errors="coerce")
-        return pd.to_datetime(serial, unit="D", origin="1899-12-30", errors="coerce")
-    if fmt == "iso":
-        return pd.to_datetime(text, errors="coerce", format="ISO8601")
-    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    for suffix in TIME_SUFFIXES:
-        missing = result.isna() & text.notna()
-        if not missing.any():
-            break
-        parsed = pd.to_datetime(text[missing], format=fmt + suffix, errors="coerce")
-        result[missing] = parsed
-    return result

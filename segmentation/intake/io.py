@@ -8,7 +8,6 @@ ledger of rows kept and set aside) is :func:`segmentation.intake.ledger.prepare`
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import tempfile
@@ -18,22 +17,24 @@ import weakref
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import duckdb
 import pandas as pd
 
-from segmentation.errors import DataError, quote_ident, quote_str, reading, short
+from segmentation.errors import DataError, quote_ident, quote_str, reading
 from segmentation.intake.csv_reader import (
     CHUNK,
     HEAD_BYTES,
     CsvFile,
+    ReadOptions,
     clean_names,
     collect_rejects,
     open_csv,
     western,
 )
-from segmentation.intake.limits import Limits, check_columns, check_file, too_long
+from segmentation.intake.excel import read_sheet
+from segmentation.intake.limits import Limits, check_columns, check_file, check_rows
 
 Source = str | os.PathLike[str] | bytes | IO[bytes]
 #: Rows read up front: enough for ``schema.suggest_mapping`` (its default sample) and previews.
@@ -62,6 +63,7 @@ class RawTable:
     sheets: tuple[str, ...] = ()
     name: str | None = None
     notes: tuple[str, ...] = field(default=())
+    header: bool = True
     csv: CsvFile | None = field(default=None, repr=False)
     counts: tuple[int, int, str | None] | None = field(default=None, repr=False)
     _head_rows: tuple[int, pd.DataFrame] | None = field(default=None, repr=False, compare=False)
@@ -151,9 +153,14 @@ def read_table(
     name: str | None = None,
     sheet: str | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
+    options: ReadOptions | None = None,
     limits: Limits | None = None,
 ) -> RawTable:
     """Read a CSV/TSV (optionally gzipped), Excel or Parquet file into DuckDB, all columns as text.
+
+    Whitespace-aligned text, a header below title lines and files without a header row are found
+    from the cells (each decision is a note); ``options`` overrides the separator, encoding and
+    header row.
 
     Parameters
     ----------
@@ -165,6 +172,8 @@ def read_table(
         Excel sheet to read; the first non-empty sheet by default.
     con : duckdb.DuckDBPyConnection, optional
         Connection to load into; a new in-memory one by default.
+    options : ReadOptions, optional
+        Separator, encoding and header row chosen by the user instead of detected.
     limits : Limits, optional
         The most bytes, rows and columns the file may have; :meth:`Limits.current` by default.
 
@@ -192,11 +201,11 @@ def read_table(
         table = f"raw_{uuid.uuid4().hex[:10]}"
         with reading(label):
             if kind in ("xlsx", "xls"):
-                raw = _load_excel(con, path, table, kind, sheet, label, limits)
+                raw = _load_excel(con, path, table, kind, sheet, label, options, limits)
             elif kind == "parquet":
                 raw = _load_parquet(con, path, table, label)
             else:
-                raw = _load_text(con, path, table, kind == "gzip", label, limits)
+                raw = _load_text(con, path, table, kind == "gzip", label, options, limits)
                 if owned is not None:  # the view reads the spooled upload: it lives as long as the table
                     raw.csv.owned.append(owned)  # type: ignore[union-attr]
                     owned = None
@@ -269,10 +278,16 @@ def _container(head: bytes, name: str) -> str:
 
 
 def _load_text(
-    con: duckdb.DuckDBPyConnection, path: Path, table: str, gz: bool, label: str, limits: Limits
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: str,
+    gz: bool,
+    label: str,
+    options: ReadOptions | None,
+    limits: Limits,
 ) -> RawTable:
     """A view over the CSV: format, encoding and header from the first bytes; nothing is parsed yet."""
-    source, columns, encoding = open_csv(path, gz, label)
+    source, columns, encoding, notes = open_csv(path, gz, label, options)
     check_columns(label, len(columns), limits)
     con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {source.sql(tuple(columns))}")
     return RawTable(
@@ -281,7 +296,9 @@ def _load_text(
         columns=tuple(columns),
         format="csv.gz" if gz else "csv",
         encoding=encoding,
-        separator=source.separator,
+        separator="whitespace" if source.aligned else source.separator,
+        notes=tuple(notes),
+        header=source.header,
         csv=source,
     )
 
@@ -310,75 +327,28 @@ def _load_excel(
     kind: str,
     sheet: str | None,
     label: str,
-    limits: Limits,
+    options: ReadOptions | None = None,
+    limits: Limits | None = None,
 ) -> RawTable:
-    """Load one sheet of a workbook with python-calamine; cells become text (dates as ISO)."""
+    """Load one sheet of a workbook (see ``excel.read_sheet``) as a table of text."""
     import pyarrow as pa
-    from python_calamine import CalamineWorkbook
 
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types
-        raise DataError(
-            f"{label} could not be opened as an Excel workbook ({short(exc)}). Open it in Excel, "
-            "save it again as .xlsx and retry."
-        ) from exc
-    sheets = tuple(book.sheet_names)
-    if sheet is not None and sheet not in sheets:
-        raise DataError(f"{label} has no sheet named {sheet!r}. Its sheets are: {', '.join(sheets)}.")
-    rows: list[list[Any]] = []
-    chosen = sheet
-    for candidate in [sheet] if sheet is not None else list(sheets):
-        try:
-            found = book.get_sheet_by_name(candidate)
-            check_columns(label, found.width, limits)
-            if found.height > limits.max_rows:
-                raise too_long(label, limits, found.height)
-            rows = found.to_python(skip_empty_area=True)
-        except DataError:
-            raise
-        except Exception as exc:
-            raise DataError(
-                f"The sheet {candidate!r} of {label} could not be read ({short(exc)}). Copy the table "
-                "into a new workbook, save it as .xlsx and retry."
-            ) from exc
-        rows = [r for r in rows if any(v not in (None, "") for v in r)]
-        chosen = candidate
-        if rows:
-            break
-    if not rows:
-        raise DataError(f"{label} has no filled sheet. Put the table on the first sheet and retry.")
-    width = max(len(r) for r in rows)
-    columns = clean_names(list(rows[0]) + [None] * (width - len(rows[0])))
-    body = [list(r) + [None] * (width - len(r)) for r in rows[1:]]
-    data = {c: pa.array([cell_text(r[i]) for r in body], pa.string()) for i, c in enumerate(columns)}
-    arrow = pa.table(data)
-    con.register(f"{table}_arrow", arrow)
+    found = read_sheet(path, sheet, label, options)
+    if limits is not None:
+        check_columns(label, len(found.columns), limits)
+        check_rows(label, len(found.body), limits)
+    data = {c: pa.array([row[i] for row in found.body], pa.string()) for i, c in enumerate(found.columns)}
+    con.register(f"{table}_arrow", pa.table(data))
     con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_arrow")
     con.unregister(f"{table}_arrow")
     return RawTable(
         con=con,
         table=table,
-        columns=tuple(columns),
+        columns=tuple(found.columns),
         format=kind,
-        sheet=chosen,
-        sheets=sheets,
-        counts=(len(body), 0, None),
+        sheet=found.sheet,
+        sheets=found.sheets,
+        notes=tuple(found.notes),
+        header=found.header,
+        counts=(len(found.body), 0, None),
     )
-
-
-def cell_text(value: Any) -> str | None:
-    """A spreadsheet cell as text: ISO dates, integers without ``.0``, empty cells as None."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return str(value)
-    return str(value)

@@ -7,15 +7,22 @@ Transactions are typed in DuckDB, one pass over the file; customer lists (small)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from segmentation.errors import DataError, quote_ident, quote_str, reading
+from segmentation.errors import DataError, quote_ident, reading
 from segmentation.intake.customer_list import prepare_customers
-from segmentation.intake.dates import date_sql
+from segmentation.intake.dates import date_sql, plausible_sql
+from segmentation.intake.events import prepare_events
 from segmentation.intake.io import read_table
-from segmentation.intake.ledger import REASONS, Intake, Ledger, notes_of, row_hash
+from segmentation.intake.ledger import (
+    REASONS,
+    Intake,
+    Ledger,
+    flag_duplicates,
+    notes_of,
+    reason_key_sql,
+    row_hash,
+)
 from segmentation.intake.schema import suggest_mapping, validate_mapping
 
 #: Text columns kept for the features (a product column is not: no feature uses it).
@@ -58,6 +65,8 @@ def prepare(raw: Any, mapping: Any, *, drop_zero_price: bool = False) -> Intake:
     validate_mapping(mapping, raw.columns)
     if mapping.kind == "customers":
         return prepare_customers(raw, mapping)
+    if mapping.kind == "events":
+        return prepare_events(raw, mapping)
     return _prepare_transactions(raw, mapping, drop_zero_price)
 
 
@@ -65,21 +74,21 @@ def _prepare_transactions(raw: Any, mapping: Any, drop_zero_price: bool) -> Inta
     con, col = raw.con, mapping.column
     tag = raw.table.removeprefix("raw_")
     staged, aside = f"staged_{tag}", f"aside_{tag}"
-    texts = "".join(", " + r for r in _OPTIONAL_TEXT if col(r))
+    texts = "".join(", " + r for r in _OPTIONAL_TEXT if col(r)) + (", discount" if col("discount") else "")
+    rate = _discount_is_rate(raw, mapping)
     while True:  # once, or twice when the file turns out not to be UTF-8 after all
         source, token = raw.scan()
         with reading(raw.name or "the file"):
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {staged} AS {_staged_sql(raw, mapping, source, drop_zero_price)}"
-            )
+            sql = _staged_sql(raw, mapping, source, drop_zero_price, rate)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {staged} AS {sql}")
         n_rows = con.execute(f"SELECT count(*) FROM {staged}").fetchall()[0][0]
         if raw.finish_scan(token, n_rows):
             break
-    _flag_duplicates(con, staged)
+    flag_duplicates(con, staged)
     con.execute(
         f"""CREATE OR REPLACE TEMP VIEW {_TX} AS SELECT customer_id, order_id, ts, amount, quantity,
             is_return {texts} FROM {staged} WHERE reason IS NULL;
-            CREATE OR REPLACE TEMP TABLE {aside} AS SELECT rowid AS _row, h, {_reason_key("reason")} AS reason
+            CREATE OR REPLACE TEMP TABLE {aside} AS SELECT rowid AS _row, h, {reason_key_sql("reason")} AS reason
             FROM {staged} WHERE reason IS NOT NULL;
             ALTER TABLE {staged} DROP COLUMN h"""
     )  # the row hashes were only needed for duplicates and set-aside rows: 8 bytes a line freed
@@ -100,12 +109,17 @@ def _prepare_transactions(raw: Any, mapping: Any, drop_zero_price: bool) -> Inta
                   raw=raw, mapping=mapping, name=raw.name, set_aside_table=aside)  # fmt: skip
 
 
-def _reason_key(code: str) -> str:
-    """SQL turning a reason code (position in ``REASONS``) back into its key."""
-    return f"[{', '.join(quote_str(r) for r in REASONS)}][{code} + 1]"
+def _discount_is_rate(raw: Any, mapping: Any) -> bool:
+    """Whether the discount column holds rates (every value between 0 and 1) rather than amounts."""
+    column = mapping.column("discount")
+    if column is None:
+        return False
+    x = number_sql(column, mapping.decimal_comma.get(column, False))
+    row = raw.con.execute(f"SELECT max(abs({x})) FROM {raw.table}").fetchone()
+    return bool(row and row[0] is not None and row[0] <= 1)
 
 
-def _staged_sql(raw: Any, mapping: Any, source: str, drop_zero_price: bool) -> str:
+def _staged_sql(raw: Any, mapping: Any, source: str, drop_zero_price: bool, rate: bool = False) -> str:
     """One SELECT from the file to typed canonical columns, the raw-row hash ``h`` and the reason
     code (position in ``REASONS``, NULL when kept) of every row; duplicates are flagged afterwards.
 
@@ -119,6 +133,9 @@ def _staged_sql(raw: Any, mapping: Any, source: str, drop_zero_price: bool) -> s
     order = _text_sql(col("order_id")) if col("order_id") else "NULL::VARCHAR"
     extras = "".join(f", {_text_sql(col(r))} AS {r}" for r in _OPTIONAL_TEXT if col(r))  # type: ignore[arg-type]
     texts = "".join(", " + r for r in _OPTIONAL_TEXT if col(r))
+    if col("discount"):  # a canonical amount: a rate times the line amount
+        extras += f", {num[col('discount')]} AS discount"
+        texts += ", abs(discount * amount) AS discount" if rate else ", abs(discount) AS discount"
     date = date_sql(col("date"), mapping.date_formats.get(col("date"), "iso"))  # type: ignore[arg-type]
     zero = "coalesce(unit_price = 0, amount = 0)" if drop_zero_price else "false"
     # the regex only runs on ids starting with C (cancellations in most shop exports)
@@ -129,13 +146,16 @@ def _staged_sql(raw: Any, mapping: Any, source: str, drop_zero_price: bool) -> s
     )
     order_expr = "order_id" if col("order_id") else "customer_id || '|' || CAST(CAST(ts AS DATE) AS VARCHAR)"
     code = {r: REASONS.index(r) for r in REASONS}
+    # without an amount (nor quantity and price) orders are counted and spend stays unknown (NULL)
+    has_amount = "true" if col("amount") or (col("quantity") and col("unit_price")) else "false"
     return f"""
         SELECT customer_id, {order_expr} AS order_id, ts,
             CASE WHEN is_return THEN -abs(amount) ELSE amount END AS amount, quantity, is_return
             {texts}, h,
             CASE WHEN customer_id IS NULL THEN {code["no_customer_id"]}
                  WHEN ts IS NULL THEN {code["unreadable_date"]}
-                 WHEN amount IS NULL OR isnan(amount) OR isinf(amount) THEN {code["amount_not_number"]}
+                 WHEN NOT {plausible_sql("ts")} THEN {code["implausible_date"]}
+                 WHEN {has_amount} AND (amount IS NULL OR isnan(amount) OR isinf(amount)) THEN {code["amount_not_number"]}
                  WHEN {zero} THEN {code["zero_price"]} END::UTINYINT AS reason
         FROM (SELECT *, (coalesce(quantity < 0, false) OR amount < 0 OR coalesce({cancelled}, false)) AS is_return
         FROM (SELECT * EXCLUDE (amount), {"amount" if col("amount") else "quantity * unit_price"} AS amount
@@ -145,44 +165,17 @@ def _staged_sql(raw: Any, mapping: Any, source: str, drop_zero_price: bool) -> s
               FROM {source})))"""
 
 
-def _flag_duplicates(con: Any, staged: str) -> None:
-    """Set aside every repeat of an exact duplicate line, keeping the first.
-
-    Equal lines get equal reasons, so only kept rows need checking: a GROUP BY on the row hash (no
-    sort of the whole table) finds the repeated hashes, then a window over just those rows picks
-    the repeats to update.
-    """
-    dup = REASONS.index("duplicate_line")
-    with _at_least_threads(con, 4):
-        con.execute(
-            f"""UPDATE {staged} SET reason = {dup} WHERE rowid IN (
-                SELECT r FROM (SELECT rowid AS r, row_number() OVER (PARTITION BY h ORDER BY rowid) AS k
-                    FROM {staged} WHERE reason IS NULL AND h IN (
-                        SELECT h FROM {staged} WHERE reason IS NULL GROUP BY h HAVING count(*) > 1))
-                WHERE k > 1)"""
-        )
-
-
-@contextmanager
-def _at_least_threads(con: Any, n: int) -> Iterator[None]:
-    """Run with at least ``n`` DuckDB threads, then restore the setting.
-
-    DuckDB sizes the partitioning of a hash aggregation by its thread count: on 2 cores, grouping
-    10M near-unique row hashes took 0.7-0.9 s with 2 threads and 0.3 s with 4 (bench/intake.py).
-    """
-    before = int(con.execute("SELECT current_setting('threads')").fetchone()[0])
-    con.execute(f"SET threads = {max(n, before)}")
-    try:
-        yield
-    finally:
-        con.execute(f"SET threads = {before}")
-
-
 _TX = "transactions"
 
 
 def load(
-    source: Any, *, name: str | None = None, sheet: str | None = None, mapping: Any = None, con: Any = None
+    source: Any,
+    *,
+    name: str | None = None,
+    sheet: str | None = None,
+    mapping: Any = None,
+    con: Any = None,
+    options: Any = None,
 ) -> Intake:
     """Read, understand and prepare a file in one call (``mapping`` defaults to the suggestion).
 
@@ -192,7 +185,7 @@ def load(
     >>> intake.ledger.to_dict()
     {'read': 1, 'kept': 1, 'set_aside': {}}
     """
-    raw = read_table(source, name=name, sheet=sheet, con=con)
+    raw = read_table(source, name=name, sheet=sheet, con=con, options=options)
     notes: tuple[str, ...] = ()
     if mapping is None:
         suggestion = suggest_mapping(raw)

@@ -1,8 +1,10 @@
 """Column roles: what each column of a user's file means, guessed from headers and values.
 
 A :class:`Mapping` (column -> role, date format and decimal style per column, table kind) is what
-the user confirms in the app and what a recipe saves. ``suggest_mapping`` proposes one and reports
-what it could not decide (ambiguous dates) so the UI can ask.
+the user confirms in the app and what a recipe saves. ``suggest_mapping`` proposes one: roles from
+headers (``evidence.header_candidates``) checked against the values, the kind from the data
+(``kind.infer_kind``), a date layout per date column (``dates.infer_date_format``), and reports what
+it is unsure of so the UI can ask.
 """
 
 from __future__ import annotations
@@ -13,33 +15,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from segmentation.errors import DataError, quote_ident
+from segmentation.errors import DataError
+from segmentation.intake.dates import SPECIAL, infer_date_format, swap_day_month
+from segmentation.intake.evidence import (
+    analyse_decimal_comma,
+    geo_rank,
+    header_candidates,
+    is_number_column,
+    named_like_id,
+    own_column_role,
+    present,
+    role_from_values,
+    values_fit,
+)
+from segmentation.intake.kind import infer_kind
+from segmentation.intake.roles import KINDS, MULTI_ROLES, ROLE_BY_NAME, ROLES
 
 if TYPE_CHECKING:
     from segmentation.intake.io import RawTable
 
-from segmentation.intake.roles import (
-    BOTH,
-    MAX_OWN_LEVELS,
-    MULTI_ROLES,
-    ROLE_BY_NAME,
-    ROLES,
-    TableKind,
-)
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-_PHONE = re.compile(r"^\+?[\d\s\-().]{7,20}$")
-_DATE = re.compile(
-    r"^\s*(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?.*)?\s*$"
-)
-_CURRENCY = "£$€¥￥₹₩₽¢"
-_NUMBER = re.compile(rf"^\s*[-+(]?\s*[{_CURRENCY}]?\s*[-+]?[\d.,'\s]*\d[\d.,'\s]*\)?\s*[{_CURRENCY}]?\s*$")
-
-
-def normalise(header: str) -> str:
-    """Header compared with synonyms: NFKC, lower case, only letters/digits/CJK kept."""
-    text = unicodedata.normalize("NFKC", header).lower()
-    return "".join(ch for ch in text if ch.isalnum())
+#: Confidence below which a role is flagged on the Data page as a guess to check.
+LOW_CONFIDENCE = 0.6
+_OWN_KINDS = ("customers", "events", "transactions")
 
 
 @dataclass(frozen=True)
@@ -84,135 +81,73 @@ class Mapping:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A proposed mapping, the date columns whose day/month order could not be decided, and notes."""
+    """A proposed mapping and how sure it is.
+
+    ``ambiguous`` lists date columns two layouts read equally well (the user is asked);
+    ``confidence`` gives 0-1 per column (below :data:`LOW_CONFIDENCE` the guess is flagged);
+    ``why`` the reasons for the table kind; ``date_shares`` the share of each date column's values
+    its format reads; ``notes`` plain sentences for the user.
+    """
 
     mapping: Mapping
     ambiguous: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    confidence: dict[str, float] = field(default_factory=dict)
+    why: tuple[str, ...] = ()
+    date_shares: dict[str, float] = field(default_factory=dict)
 
-
-def role_from_header(header: str) -> tuple[str, float] | None:
-    """The best role for a header and a score (3 exact synonym, 1 contained synonym), or None."""
-    key = normalise(header)
-    if not key:
-        return None
-    best: tuple[str, float] | None = None
-    for role in ROLES[:-1]:
-        for i, syn in enumerate(role.synonyms):
-            syn_key = normalise(syn)
-            if key == syn_key:
-                score = 3.0 - i * 0.01
-            elif (len(syn_key) >= 4 and syn_key in key) or (
-                len(syn_key) >= 2 and not syn_key.isascii() and syn_key in key
-            ):
-                score = 1.0 + len(syn_key) * 0.01
-            else:
-                continue
-            if best is None or score > best[1]:
-                best = (role.name, score)
-    return best
-
-
-def _share(values: list[str], pattern: re.Pattern[str]) -> float:
-    return sum(1 for v in values if pattern.match(v)) / len(values) if values else 0.0
-
-
-def role_from_values(values: list[str]) -> str | None:
-    """A role guessed from values alone (e-mails, phones, dates), or None."""
-    if len(values) < 3:
-        return None
-    if _share(values, _EMAIL) >= 0.8:
-        return "email"
-    if _share(values, _DATE) >= 0.8:
-        return "date"
-    phoneish = [v for v in values if _PHONE.match(v) and (v[0] in "+0" or any(c in v for c in " -()"))]
-    if len(phoneish) >= 0.8 * len(values):
-        return "phone"
-    return None
-
-
-def analyse_dates(values: Iterable[str]) -> tuple[str, bool]:
-    """Date pattern of a column and whether its day/month order is ambiguous.
-
-    ``"iso"`` for year-first, ``"excel"`` for serial numbers, otherwise a strptime pattern whose
-    order is proven by a field above 12; with no proof the pattern is day-first and ambiguous.
-    """
-    vals = [v.strip() for v in values if v and v.strip()]
-    serials = vals and all(re.fullmatch(r"\d{5}([.,]\d+)?", v) for v in vals)
-    if serials and all(20000 <= float(v.replace(",", ".")) <= 80000 for v in vals):
-        return "excel", False
-    firsts, seconds, sep, year_digits = 0, 0, "/", 4
-    for v in vals:
-        m = _DATE.match(v)
-        if not m:
-            continue
-        a, b, c = m.groups()
-        if len(a) == 4:
-            return ("iso" if v[4] == "-" else f"%Y{v[4]}%m{v[4]}%d"), False
-        sep = v[len(a)]
-        year_digits = len(c)
-        firsts, seconds = max(firsts, int(a)), max(seconds, int(b))
-    year = "%Y" if year_digits == 4 else "%y"
-    if seconds > 12 >= firsts:
-        return f"%m{sep}%d{sep}{year}", False
-    return f"%d{sep}%m{sep}{year}", firsts <= 12
-
-
-def analyse_decimal_comma(values: Iterable[str]) -> bool:
-    """Whether ``,`` is the decimal mark in a column of numbers (votes over the values)."""
-    comma = point = 0
-    for v in values:
-        s = v.strip().strip(_CURRENCY).replace(" ", "").replace("\u00a0", "")
-        if "," in s and "." in s:
-            comma += s.rfind(",") > s.rfind(".")
-            point += s.rfind(".") > s.rfind(",")
-        elif "," in s:
-            thousands = re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+", s) is not None
-            point += thousands
-            comma += not thousands
-        elif re.fullmatch(r"[-+]?\d{1,3}(\.\d{3}){2,}", s):
-            comma += 1
-        elif "." in s:
-            point += 1
-    return comma > point
-
-
-def _is_number_column(values: list[str], share: float = 0.9) -> bool:
-    return bool(values) and _share(values, _NUMBER) >= share
+    @property
+    def low_confidence(self) -> tuple[str, ...]:
+        """Columns whose role is a guess to check (a role other than ``ignore``)."""
+        roles = self.mapping.roles
+        return tuple(
+            c for c, p in self.confidence.items() if p < LOW_CONFIDENCE and roles.get(c, "ignore") != "ignore"
+        )
 
 
 def suggest_mapping(raw: RawTable, sample_rows: int = 5000) -> Suggestion:
     """Propose a :class:`Mapping` for a raw table from its headers and values.
 
-    Day/month order of non-ISO date columns is decided over the whole column in DuckDB (a sample of
-    early rows often holds only days up to 12); columns that stay undecided are listed as ambiguous.
+    Roles are first assigned without a kind, the kind is decided from them and the data, then
+    roles are assigned again among those the kind allows. Date layouts are decided on the sample
+    and, when two layouts tie there, over the whole column in DuckDB.
     """
     sample = raw.sample(sample_rows)
-    values = {c: [str(v) for v in sample[c] if v is not None and str(v).strip()] for c in raw.columns}
-    roles = _assign_roles(raw.columns, values)
-    kind: TableKind = "transactions" if _looks_like_transactions(roles) else "customers"
+    complete = len(sample) < sample_rows
+    values = {c: present(v for v in sample[c] if v is not None) for c in raw.columns}
+    header = getattr(raw, "header", True)
+    first, _ = assign_roles(raw.columns, values, set(ROLE_BY_NAME), header)
+    kind, why = infer_kind(raw, first, values, complete)
     allowed = {r.name for r in ROLES if kind in r.tables}
-    roles = {c: (r if r in allowed else "ignore") for c, r in roles.items()}
+    roles, confidence = assign_roles(raw.columns, values, allowed, header)
     own: list[str] = []
-    if kind == "customers":
-        roles = {c: (own_column_role(c, values[c]) if r == "ignore" else r) for c, r in roles.items()}
+    if kind in _OWN_KINDS:
+        for c, r in roles.items():
+            if r == "ignore":
+                roles[c] = own_column_role(c, values[c])
+                confidence[c] = 0.5 if roles[c] != "ignore" else confidence.get(c, 0.5)
         own = [c for c, r in roles.items() if r in ("other_number", "other_category")]
     date_formats: dict[str, str] = {}
+    shares: dict[str, float] = {}
     decimal: dict[str, bool] = {}
     ambiguous: list[str] = []
-    notes: list[str] = []
+    notes: list[str] = list(getattr(raw, "notes", ()))
     for col, role in roles.items():
         kind_of = ROLE_BY_NAME[role].kind
         if kind_of == "date":
-            fmt, unsure = analyse_dates(values[col])
-            if unsure and fmt not in ("iso", "excel"):
-                fmt, unsure = analyse_dates(_whole_column_extremes(raw, col, fmt[2]))
-            date_formats[col] = fmt
-            if unsure:
+            fmt, share, tied = _date_layout(raw, col, values[col], complete)
+            date_formats[col], shares[col] = fmt, share
+            if tied:
                 ambiguous.append(col)
+                order = " (day first)" if fmt.find("%d") < fmt.find("%m") else ""
                 notes.append(
-                    f"The dates in '{col}' could be day/month or month/day; we read them as day first. "
-                    "Please confirm."
+                    f"The dates in '{col}' could be read two ways, {fmt} or {tied}: we read them as "
+                    f"{fmt}{order}. Please confirm."
+                )
+            if share < 0.99 and values[col]:
+                notes.append(
+                    f"{1 - share:.1%} of the dates in '{col}' do not read as {fmt}: those rows are set "
+                    "aside as unreadable dates (pick another date format if this is wrong)."
                 )
         elif kind_of == "number":
             decimal[col] = analyse_decimal_comma(values[col])
@@ -220,99 +155,132 @@ def suggest_mapping(raw: RawTable, sample_rows: int = 5000) -> Suggestion:
         notes.append(f"Columns kept as criteria of their own: {', '.join(own)}.")
     if kind == "customers" and "customer_id" not in roles.values():
         notes.append("No customer id column was found: customers will be numbered by row.")
-    return Suggestion(Mapping(kind, roles, date_formats, decimal), tuple(ambiguous), tuple(notes))
+    low = [c for c, p in confidence.items() if p < LOW_CONFIDENCE and roles[c] != "ignore"]
+    if low:
+        notes.append(f"Please check these guesses: {', '.join(low)}.")
+    mapping = Mapping(kind, roles, date_formats, decimal)
+    return Suggestion(mapping, tuple(ambiguous), tuple(notes), confidence, why, shares)
 
 
-def _assign_roles(columns: Iterable[str], values: dict[str, list[str]]) -> dict[str, str]:
-    """One column per role: best header match wins, then values decide for the rest."""
+def _date_layout(raw: RawTable, col: str, values: list[str], complete: bool) -> tuple[str, float, str | None]:
+    """Format, share parsed and the equally good other format (None) of a date column."""
+    guess = infer_date_format(values)
+    fmt = guess.format or "iso"
+    tied = guess.ambiguous[0] if guess.ambiguous else None
+    if tied and not complete and fmt not in SPECIAL and tied == swap_day_month(fmt):
+        counts = _whole_column_counts(raw, col, (fmt, tied))
+        if counts[0] != counts[1]:
+            fmt, tied = (fmt, None) if counts[0] > counts[1] else (tied, None)
+    return fmt, guess.share, tied
+
+
+def _whole_column_counts(raw: RawTable, col: str, formats: tuple[str, ...]) -> list[int]:
+    """How many values of the whole column each format reads (one scan)."""
+    from segmentation.intake.dates import date_sql
+
+    parts = ", ".join(f"count({date_sql(col, f)})" for f in formats)
+    row = raw.con.execute(f"SELECT {parts} FROM {raw.table}").fetchone()
+    return [int(n) for n in row] if row else [0] * len(formats)
+
+
+def assign_roles(
+    columns: Iterable[str], values: dict[str, list[str]], allowed: set[str], header: bool = True
+) -> tuple[dict[str, str], dict[str, float]]:
+    """One column per role (several for multi-column roles), with a confidence per column.
+
+    Header matches go first (exact synonyms before contained ones; between two columns named like a
+    place, the finer one), each checked against the values; values decide for the rest; then, when no
+    column is named like the customer id, the id-like column that repeats most varied is taken (a
+    low-confidence guess), and in a file without a header the ids go by position.
+    """
+    columns = list(columns)
     candidates = []
-    for col in columns:
-        hit = role_from_header(col)
-        if hit:
-            candidates.append((hit[1], col, hit[0]))
+    for pos, col in enumerate(columns):
+        for role, score in header_candidates(col):
+            if role in allowed:  # ties: the earlier column (order date before ship date)
+                candidates.append((-round(score), -geo_rank(role, values[col]), -score, pos, col, role))
     roles: dict[str, str] = {}
+    confidence: dict[str, float] = {}
     taken: set[str] = set()
-    for _score, col, role in sorted(candidates, key=lambda t: -t[0]):
-        if col not in roles and role not in taken and _values_fit(role, values[col]):
-            roles[col] = role
-            taken.add(role)
+    for neg_int, _g, _s, _p, col, role in sorted(candidates):
+        if col in roles or (role in taken and role not in MULTI_ROLES) or not values_fit(role, values[col]):
+            continue
+        roles[col], confidence[col] = role, {3: 0.9, 2: 0.8}.get(-neg_int, 0.6)
+        taken.add(role)
     for col in columns:
         if col not in roles:
             guess = role_from_values(values[col])
-            if guess and guess not in taken:
-                roles[col] = guess
-                taken.add(guess)
-    return {c: roles.get(c, "ignore") for c in columns}
+            if guess and guess[0] not in taken and guess[0] in allowed:
+                roles[col], confidence[col] = guess
+                taken.add(guess[0])
+    _id_roles(columns, values, allowed, header, roles, confidence)
+    for col in columns:
+        roles.setdefault(col, "ignore")
+        confidence.setdefault(col, 0.5)
+    return {c: roles[c] for c in columns}, confidence
 
 
-def own_column_role(header: str, values: list[str]) -> str:
-    """Role of a customer-list column that matches no standard role: ``other_number`` when mostly
-    numeric, ``other_category`` for text with few distinct values, else ``ignore`` (ids, free text).
-
-    >>> own_column_role("Spending Score", ["39", "81", "6"]), own_column_role("Plan", ["A", "B"] * 3)
-    ('other_number', 'other_category')
-    """
-    if not values:
-        return "ignore"
-    if _is_number_column(values):
-        return "ignore" if _looks_like_id(header, values) else "other_number"
-    distinct = len(set(values))
-    return "other_category" if distinct <= MAX_OWN_LEVELS and distinct < 0.5 * len(values) else "ignore"
-
-
-_ID_WORDS = ("id", "no", "nr", "code", "number", "key", "ref", "编号", "号", "編號", "號")
-
-
-def _looks_like_id(header: str, values: list[str]) -> bool:
-    """Numbers that identify rather than measure: unique, and named like an id, zero-padded or a
-    plain row count (1, 2, 3, ...)."""
-    if len(set(values)) < len(values):
-        return False
-    key = normalise(header)
-    if key.endswith(_ID_WORDS) or any(v.startswith("0") and len(v) > 1 and v.isdigit() for v in values):
-        return True
-    if all(v.isdigit() for v in values):
-        numbers = sorted(int(v) for v in values)
-        return numbers[-1] - numbers[0] == len(numbers) - 1
-    return False
-
-
-def _values_fit(role: str, values: list[str]) -> bool:
-    """Guard against header matches the values contradict (e.g. 'Total' holding text)."""
-    kind = ROLE_BY_NAME[role].kind
-    if not values:
-        return True
-    if kind == "number":
-        return _is_number_column(values, 0.6)  # a header said "amount": tolerate some bad cells
-    if kind == "date":
-        return _share(values, _DATE) >= 0.5 or all(re.fullmatch(r"\d{5}([.,]\d+)?", v) for v in values)
-    if kind == "email":
-        return _share(values, _EMAIL) >= 0.5
-    if kind == "phone":  # e.g. a Yes/No column named "PhoneService"
-        return _share(values, _PHONE) >= 0.5
-    return True
+def _id_roles(
+    columns: list[str],
+    values: dict[str, list[str]],
+    allowed: set[str],
+    header: bool,
+    roles: dict[str, str],
+    confidence: dict[str, float],
+) -> None:
+    """Ids nobody named: the customer id (and, without a header, product and category ids)."""
+    free = [
+        c
+        for c in columns
+        if c not in roles
+        and len(values[c]) >= 3
+        and (not header or named_like_id(c))
+        and _id_values(values[c])
+    ]
+    if "customer_id" in allowed and "customer_id" not in roles.values() and free:
+        if header:
+            pick = max(free, key=lambda c: (len(set(values[c])) < len(values[c]), len(set(values[c]))))
+            if len(set(values[pick])) < 2:
+                return
+        else:
+            pick = free[0]  # without a header, the key comes first (user, item, category, ...)
+        roles[pick], confidence[pick] = "customer_id", 0.4
+        free.remove(pick)
+    if header:
+        return
+    decimals = [c for c in columns if c not in roles and values[c] and _money(values[c])]
+    free = [c for c in free if c not in decimals and not _small_counts(values[c])]
+    for role, col in zip(
+        ("product", "category"), sorted(free, key=lambda c: -len(set(values[c]))), strict=False
+    ):
+        if role in allowed and role not in roles.values():
+            roles[col], confidence[col] = role, 0.4
+    # without a header: a column of prices (two decimals) is the amount, small whole numbers the quantity
+    if decimals and "amount" in allowed and "amount" not in roles.values():
+        roles[decimals[0]], confidence[decimals[0]] = "amount", 0.4
+    counts = [c for c in columns if c not in roles and values[c] and _small_counts(values[c])]
+    if counts and "quantity" in allowed and "quantity" not in roles.values():
+        roles[counts[0]], confidence[counts[0]] = "quantity", 0.4
 
 
-def _looks_like_transactions(roles: dict[str, str]) -> bool:
-    used = set(roles.values())
-    return "date" in used and ("amount" in used or {"quantity", "unit_price"} <= used)
+def _money(values: list[str]) -> bool:
+    sample = values[:500]
+    return all(re.fullmatch(r"-?\d+\.\d{2}", v) for v in sample)
 
 
-def _whole_column_extremes(raw: RawTable, col: str, sep: str) -> list[str]:
-    """Two synthetic values carrying the column's largest first and second date fields."""
-    c = quote_ident(col)
-    row = raw.con.execute(
-        f"""SELECT max(try_cast(split_part(trim({c}), ?, 1) AS INTEGER)),
-                   max(try_cast(split_part(trim({c}), ?, 2) AS INTEGER)),
-                   any_value(split_part(split_part(trim({c}), ' ', 1), ?, 3))
-            FROM {raw.table}""",
-        [sep, sep, sep],
-    ).fetchone()
-    first, second, year = row or (None, None, None)
-    if first is None or second is None:
-        return []
-    year = year or "2000"
-    return [f"{min(first, 99)}{sep}1{sep}{year}", f"1{sep}{min(second, 99)}{sep}{year}"]
+def _small_counts(values: list[str]) -> bool:
+    sample = values[:500]
+    return all(re.fullmatch(r"-?\d{1,3}", v) for v in sample) and len(set(sample)) <= 50
+
+
+def _id_values(values: list[str]) -> bool:
+    """Codes or whole numbers without decimals (what ids look like)."""
+    sample = values[:500]
+    return (
+        all(re.fullmatch(r"[A-Za-z0-9_\-]{1,40}", v) for v in sample)
+        and not all(re.fullmatch(r"\d+\.\d+", v) for v in sample)
+        and (is_number_column(sample) or len(set(sample)) > 1)
+    )
 
 
 OWN_ROLES: tuple[str, ...] = ("other_number", "other_category")
@@ -342,8 +310,7 @@ def validate_mapping(mapping: Mapping, columns: Iterable[str]) -> None:
     Raises
     ------
     DataError
-        Unknown columns or roles, a role on two columns, or a transaction log without customer id,
-        date or amount.
+        Unknown columns or roles, a role on two columns, or a transaction log without customer id or date.
     """
     cols = set(columns)
     missing = [c for c in mapping.roles if c not in cols]
@@ -357,8 +324,16 @@ def validate_mapping(mapping: Mapping, columns: Iterable[str]) -> None:
     if twice:
         labels = ", ".join(ROLE_BY_NAME[r].label for r in twice)
         raise DataError(f"Each meaning can be given to one column only; used twice: {labels}.")
-    if mapping.kind not in BOTH:
-        raise DataError(f"Unknown table kind {mapping.kind!r}: expected transactions or customers.")
+    if mapping.kind not in KINDS:
+        raise DataError(f"Unknown table kind {mapping.kind!r}: expected transactions, customers or events.")
+    if mapping.kind == "events":
+        if "customer_id" not in used:
+            raise DataError(
+                "This file looks like an event log, but no column holds the customer (user) id. Pick "
+                "the customer id column in the mapping."
+            )
+        if "date" not in used:
+            raise DataError("This event log has no date or time column. Pick the column with the time.")
     if mapping.kind == "transactions":
         if "customer_id" not in used:
             raise DataError(
@@ -368,8 +343,3 @@ def validate_mapping(mapping: Mapping, columns: Iterable[str]) -> None:
             )
         if "date" not in used:
             raise DataError("This list of orders has no order date column. Pick the column with the date.")
-        if "amount" not in used and not {"quantity", "unit_price"} <= set(used):
-            raise DataError(
-                "This list of orders has no amount column (nor quantity and unit price). Pick the "
-                "column with the amount paid."
-            )

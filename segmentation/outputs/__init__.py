@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
-from segmentation.outputs.audiences import CALLING_CODES, PLATFORM_LABELS, normalise_phone, platform_file
+from segmentation.outputs.audience import (
+    HOLDOUT,
+    REACH_WORDS,
+    TARGET,
+    Audience,
+    build_audience,
+    campaign_list,
+    campaign_zip,
+    holdout_mask,
+)
+from segmentation.outputs.audiences import (
+    PLATFORM_LABELS,
+    PLATFORM_REACH,
+    PLATFORMS,
+    ExportSummary,
+    platform_file,
+)
 from segmentation.outputs.chart_theme import MAX_ROWS, SEGMENT_PALETTE
+from segmentation.outputs.contacts import (
+    ContactDetails,
+    contact_details,
+    country_code,
+    country_names,
+    google_email,
+    normalise_email,
+    parse_phone,
+    read_consent,
+)
 from segmentation.outputs.export import (
     DEFAULT_CONTACT_COLUMNS,
     DEFAULT_FACT_COLUMNS,
-    campaign_list,
     neutralise,
     to_csv_bytes,
     to_xlsx_bytes,
@@ -25,24 +50,40 @@ from segmentation.outputs.segment_charts import (
 )
 
 __all__ = [
-    "CALLING_CODES",
     "DEFAULT_CONTACT_COLUMNS",
     "DEFAULT_FACT_COLUMNS",
+    "HOLDOUT",
     "MAX_ROWS",
+    "PLATFORMS",
     "PLATFORM_LABELS",
+    "PLATFORM_REACH",
+    "REACH_WORDS",
     "SEGMENT_PALETTE",
+    "TARGET",
+    "Audience",
+    "ContactDetails",
+    "ExportSummary",
     "brushed_ids",
+    "build_audience",
     "campaign_list",
+    "campaign_zip",
     "chart_svg",
+    "contact_details",
+    "country_code",
+    "country_names",
     "geo_chart",
+    "google_email",
     "heatmap_chart",
+    "holdout_mask",
     "kscan_chart",
     "map_chart",
     "neutralise",
-    "normalise_phone",
+    "normalise_email",
+    "parse_phone",
     "place_mix_chart",
     "platform_file",
     "priority_chart",
+    "read_consent",
     "report_html",
     "segment_sizes",
     "segmentation_report",

@@ -1,30 +1,37 @@
-"""Audience files for e-mail tools and ad platforms, laid out exactly as each platform imports them.
+"""Audience files for e-mail tools and ad platforms, laid out as each platform's import asks.
 
-Mailchimp, Klaviyo and HubSpot get readable contact files; Meta Custom Audiences and Google Customer
-Match get normalised, SHA-256-hashed e-mail, phone and names, each with the platform's own phone rule.
+Every file is written from an :class:`~segmentation.outputs.audience.Audience` built for that
+platform (:data:`PLATFORM_REACH`), so it holds the send list only (never the holdout), one row per
+e-mail address or phone number, and always the contact columns the platform needs, whatever columns
+the user picked for the spreadsheets. The rules followed, with the pages they come from, are next to
+each layout below.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
 
-import numpy as np
 import pandas as pd
 
-from segmentation.outputs.export import neutralise
+from segmentation.outputs.audience import Audience, Reach
+from segmentation.outputs.export import to_csv_bytes
 
-Platform = Literal["mailchimp", "klaviyo", "hubspot", "meta", "google"]
-
-# Mailchimp Help, "Format guidelines for your import file": Email Address is required; Tags is one
-# cell of comma-separated tags.
+# Mailchimp, "Format guidelines for your import file"
+# (https://mailchimp.com/help/format-guidelines-for-your-import-file/): Email Address is the one
+# required column, one address per contact; SMS phone numbers in E.164; Tags is one cell of
+# comma-separated tags, a tag that contains a comma is wrapped in double quotes.
 MAILCHIMP_HEADERS = ("Email Address", "First Name", "Last Name", "Phone Number", "Tags")
-# Klaviyo Help, "How to import a list of profiles": default profile fields; extra columns such as
-# Segment become custom profile properties. Phone numbers in E.164 (+ and country code).
+# Klaviyo, "How to create and add subscribers to a new list"
+# (https://help.klaviyo.com/hc/en-us/articles/115005078967) and "Troubleshooting list imports"
+# (https://help.klaviyo.com/hc/en-us/articles/115005078807): the first column is Email Address or
+# Phone Number; columns named like Klaviyo properties map themselves, others (Segment) become custom
+# properties; every row needs an e-mail or phone; no duplicate e-mail addresses or phone numbers;
+# phone numbers in E.164.
 KLAVIYO_HEADERS = (
-    "Email",
+    "Email Address",
     "Phone Number",
     "First Name",
     "Last Name",
@@ -33,8 +40,10 @@ KLAVIYO_HEADERS = (
     "Zip Code",
     "Segment",
 )
-# HubSpot Knowledge Base, "Import contacts" / default contact properties: headers matching property
-# labels are mapped automatically.
+# HubSpot Knowledge Base, "Set up your import file"
+# (https://knowledge.hubspot.com/import-and-export/set-up-your-import-file): headers that match
+# contact property labels map automatically; Email is the contacts' unique identifier (a row without
+# it creates a new contact on every import), so HubSpot files need an e-mail address.
 HUBSPOT_HEADERS = (
     "Email",
     "First Name",
@@ -44,11 +53,21 @@ HUBSPOT_HEADERS = (
     "Country/Region",
     "Postal Code",
 )
-# Meta Business Help Centre, "How to format a customer list when creating a custom audience", and
-# Marketing API "Customer file custom audiences" normalisation + SHA-256 hashing rules.
+# Meta Business Help Centre, "How to format a customer list when creating a custom audience"
+# (https://www.facebook.com/business/help/2082575038703844) for the column headers; normalising
+# before SHA-256 as in Meta's customer information parameters
+# (https://developers.facebook.com/docs/marketing-api/conversions-api/parameters/customer-information-parameters):
+# e-mail trimmed and lower-case; phone as digits with the country code, no "+" and no leading zeros;
+# names lower-case letters (accents kept, UTF-8), no punctuation; city lower-case letters without
+# spaces; zip lower-case without spaces or dashes, the first 5 digits in the US and area, district
+# and sector in the UK; country the lower-case ISO 3166-1 alpha-2 code. Every column is hashed.
 META_HEADERS = ("email", "phone", "fn", "ln", "ct", "country", "zip")
-# Google Ads Help, "Customer Match: upload template" (Email, Phone, First Name, Last Name, Country,
-# Zip); Email/Phone/names hashed with SHA-256 after normalising, Country and Zip never hashed.
+# Google Ads Help, "Format your customer data file" (https://support.google.com/google-ads/answer/7659867)
+# and "Formatting guidelines for uploading hashed data" (https://support.google.com/google-ads/answer/7476159):
+# English headers Email, Phone, First Name, Last Name, Country, Zip; Email, Phone and the names are
+# hashed with SHA-256 after trimming and lower-casing (phone in E.164 with "+", gmail.com and
+# googlemail.com addresses in Google's form, see contacts.google_email); Country (ISO-2) and Zip are
+# never hashed.
 GOOGLE_HEADERS = ("Email", "Phone", "First Name", "Last Name", "Country", "Zip")
 
 PLATFORMS: dict[str, tuple[str, ...]] = {
@@ -65,59 +84,30 @@ PLATFORM_LABELS: dict[str, str] = {
     "meta": "Meta (Facebook/Instagram) Custom Audience",
     "google": "Google Ads Customer Match",
 }
-
-#: Country calling codes of the countries shops in the app's data usually sell to.
-CALLING_CODES: dict[str, str] = {
-    "GB": "44", "IE": "353", "US": "1", "CA": "1", "FR": "33", "DE": "49", "ES": "34", "IT": "39",
-    "PT": "351", "NL": "31", "BE": "32", "LU": "352", "CH": "41", "AT": "43", "DK": "45", "SE": "46",
-    "NO": "47", "FI": "358", "IS": "354", "PL": "48", "CZ": "420", "GR": "30", "CY": "357", "MT": "356",
-    "LT": "370", "JE": "44", "GG": "44", "IM": "44", "AU": "61", "NZ": "64", "CN": "86", "HK": "852",
-    "TW": "886", "SG": "65", "JP": "81", "KR": "82", "IN": "91", "BR": "55", "MX": "52", "ZA": "27",
-    "AE": "971", "SA": "966", "BH": "973", "IL": "972", "LB": "961", "TR": "90",
-}  # fmt: skip
-# Italian (and San Marino, Vatican) landline numbers keep their leading 0 after the country code.
-_KEEP_TRUNK_ZERO = frozenset({"IT", "SM", "VA"})
-_NANP = frozenset({"US", "CA"})
-_COUNTRY_NAMES: dict[str, str] = {
-    "united kingdom": "GB", "uk": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
-    "wales": "GB", "northern ireland": "GB", "ireland": "IE", "eire": "IE", "united states": "US",
-    "united states of america": "US", "usa": "US", "canada": "CA", "france": "FR", "germany": "DE",
-    "deutschland": "DE", "spain": "ES", "españa": "ES", "italy": "IT", "italia": "IT", "portugal": "PT",
-    "netherlands": "NL", "the netherlands": "NL", "holland": "NL", "belgium": "BE", "luxembourg": "LU",
-    "switzerland": "CH", "austria": "AT", "denmark": "DK", "sweden": "SE", "norway": "NO",
-    "finland": "FI", "iceland": "IS", "poland": "PL", "czech republic": "CZ", "czechia": "CZ",
-    "greece": "GR", "cyprus": "CY", "malta": "MT", "lithuania": "LT", "jersey": "JE", "guernsey": "GG",
-    "australia": "AU", "new zealand": "NZ", "china": "CN", "中国": "CN", "hong kong": "HK",
-    "taiwan": "TW", "singapore": "SG", "japan": "JP", "south korea": "KR", "korea": "KR", "india": "IN",
-    "brazil": "BR", "mexico": "MX", "south africa": "ZA", "rsa": "ZA", "united arab emirates": "AE",
-    "uae": "AE", "saudi arabia": "SA", "bahrain": "BH", "israel": "IL", "lebanon": "LB", "turkey": "TR",
-}  # fmt: skip
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
+#: What a customer needs to be in each platform's file.
+PLATFORM_REACH: dict[str, Reach] = {
+    "mailchimp": "email",
+    "klaviyo": "email_or_phone",
+    "hubspot": "email",
+    "meta": "email_or_phone",
+    "google": "email_or_phone",
+}
 
 
 @dataclass(frozen=True)
 class ExportSummary:
-    """What went into a platform file and what was left out, for the UI to say in plain words."""
+    """What went into a platform file and what was left out, for the UI and the CLI to say."""
 
     platform: str
     file_name: str
     rows_written: int
-    no_contact: int
-    no_consent: int = 0
-    holdout_left_out: int = 0
-    hashed: bool = False
-    requirement: str = "e-mail or phone"
+    hashed: bool
+    audience_messages: tuple[str, ...] = ()
 
     def messages(self) -> list[str]:
-        """Plain sentences describing the file, e.g. ``"312 customers have no e-mail or phone ..."``."""
+        """Plain sentences describing the file, e.g. ``"312 customers have no usable e-mail ..."``."""
         label = PLATFORM_LABELS.get(self.platform, self.platform)
-        out = [f"{self.rows_written:,} customers are in the {label} file."]
-        if self.no_contact:
-            out.append(f"{self.no_contact:,} customers have no usable {self.requirement} and were left out.")
-        if self.no_consent:
-            out.append(f"{self.no_consent:,} customers have not given marketing consent and were left out.")
-        if self.holdout_left_out:
-            out.append(f"{self.holdout_left_out:,} holdout customers were kept out on purpose.")
+        out = [f"{self.rows_written:,} customers are in the {label} file.", *self.audience_messages[1:]]
         if self.hashed:
             out.append(
                 "Personal details are hashed (SHA-256) as the platform asks; nothing readable is uploaded."
@@ -125,189 +115,124 @@ class ExportSummary:
         return out
 
 
-def _blank(value: object) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return str(value).strip()
-
-
-def country_code(value: object) -> str | None:
-    """ISO 3166-1 alpha-2 code for a country name or code (``"United Kingdom"`` -> ``"GB"``), else None."""
-    text = _blank(value)
-    if len(text) == 2 and text.isalpha():
-        return text.upper()
-    return _COUNTRY_NAMES.get(text.casefold())
-
-
-def normalise_email(value: object, *, google: bool = False) -> str | None:
-    """Trimmed, lower-case e-mail, or None when it is not an address.
-
-    With ``google=True`` dots before ``@gmail.com``/``@googlemail.com`` are removed too, as Google's
-    Customer Match and enhanced-conversions normalisation rules ask.
-    """
-    text = _blank(value).lower()
-    if not _EMAIL.fullmatch(text):
-        return None
-    if google:
-        local, domain = text.rsplit("@", 1)
-        if domain in ("gmail.com", "googlemail.com"):
-            text = local.replace(".", "") + "@" + domain
-    return text
-
-
-def normalise_phone(value: object, default_country: str = "GB") -> str | None:
-    """Phone number in E.164 (``"+447700900123"``), or None when it cannot be one.
-
-    Numbers with ``+`` or an ``00`` prefix are international. Otherwise the number is local to
-    ``default_country``: a leading trunk ``0`` is dropped (``"07700 900123"`` in GB becomes
-    ``+447700900123``), except in Italy where it belongs to the number.
-    """
-    if isinstance(value, float | np.floating) and not np.isnan(value):
-        value = f"{value:.0f}"  # a number column read from a spreadsheet
-    text = re.split(r"(?i)\s*(?:ext\.?|x|#)\s*\d+\s*$", _blank(value))[0].replace("(0)", "")
-    digits = re.sub(r"\D", "", text)
-    country = default_country.upper()
-    if not digits:
-        return None
-    if text.startswith("+"):
-        intl = digits
-    elif digits.startswith("00"):
-        intl = digits[2:]
-    elif digits.startswith("011") and country in _NANP:
-        intl = digits[3:]
-    else:
-        code = CALLING_CODES.get(country)
-        if code is None:
-            return None
-        if digits.startswith(code) and not digits.startswith("0") and len(digits) >= 11:
-            intl = digits  # already has its country code, just no "+"
-        elif digits.startswith("0") and country not in _KEEP_TRUNK_ZERO:
-            intl = code + digits[1:]
-        else:
-            intl = code + digits
-    if not 7 <= len(intl) <= 15 or intl.startswith("0"):
-        return None
-    return "+" + intl
-
-
-def _sha256(text: str | None) -> str:
+def sha256(text: str) -> str:
+    """Lower-case hex SHA-256 of UTF-8 text; an empty value stays empty (never the hash of "")."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest() if text else ""
 
 
-def _letters(value: object) -> str:
-    """Lower-case letters only (any script), as Meta asks for names and cities."""
-    return "".join(ch for ch in _blank(value).lower() if ch.isalpha())
+def meta_name(value: str) -> str:
+    """Meta's form of a first or last name: lower-case letters of any script, nothing else."""
+    return "".join(ch for ch in value.lower() if ch.isalpha())
 
 
-def _meta_zip(value: object, country: str | None) -> str:
-    text = re.sub(r"[\s-]", "", _blank(value).lower())
+def meta_zip(value: str, country: str) -> str:
+    """Meta's form of a postcode: lower-case, no spaces or dashes; US: 5 digits; UK: to the sector."""
+    text = re.sub(r"[\s-]", "", value.lower())
     if country == "US":
         return text[:5]
     if country == "GB" and len(text) >= 5:
-        return text[:-2]  # area, district and sector only
+        return text[:-2]  # "SW1A 1AA" -> "sw1a1": area, district and sector
     return text
 
 
-def _column(df: pd.DataFrame, name: str) -> pd.Series:
-    return df[name] if name in df.columns else pd.Series([None] * len(df), index=df.index, dtype=object)
+def google_name(value: str) -> str:
+    """Google's form of a name before hashing: trimmed, lower-case, single spaces."""
+    return " ".join(value.lower().split())
 
 
-def _layout(df: pd.DataFrame, platform: str, default_country: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """The platform's columns for every row and a mask of rows with a usable identifier."""
-    countries = _column(df, "country").map(country_code)
-    home = countries.fillna(default_country.upper())
-    email = _column(df, "email").map(lambda v: normalise_email(v, google=platform == "google"))
-    phone = pd.Series(
-        [normalise_phone(v, c) for v, c in zip(_column(df, "phone"), home, strict=True)], index=df.index
-    )
-    first, last = _column(df, "first_name").map(_blank), _column(df, "last_name").map(_blank)
-    city, postcode = _column(df, "city").map(_blank), _column(df, "postcode").map(_blank)
-    country_txt = countries.fillna("")
-    usable = email.notna() if platform == "mailchimp" else email.notna() | phone.notna()
-    email, phone = email.fillna(""), phone.fillna("")
+def _tag(segment: str) -> str:
+    tag = segment[:100]
+    return f'"{tag}"' if "," in tag else tag
+
+
+def _columns(c: pd.DataFrame, segment: pd.Series, platform: str) -> list[pd.Series]:
+    def hashed(s: pd.Series, f: Callable[[str], str]) -> pd.Series:
+        return s.map(lambda v: sha256(f(v)))
+
     if platform == "meta":
-        cols = [
-            email.map(_sha256),
-            phone.map(lambda p: _sha256(p.lstrip("+"))),
-            first.map(lambda v: _sha256(_letters(v))),
-            last.map(lambda v: _sha256(_letters(v))),
-            city.map(lambda v: _sha256(_letters(v))),
-            country_txt.map(lambda c: _sha256(c.lower())),
-            pd.Series([_sha256(_meta_zip(z, c or None)) for z, c in zip(postcode, countries, strict=True)]),
+        zips = pd.Series([meta_zip(z, k) for z, k in zip(c["postcode"], c["country"], strict=True)])
+        return [
+            hashed(c["email"], str),
+            hashed(c["phone"], lambda p: p.lstrip("+")),
+            hashed(c["first_name"], meta_name),
+            hashed(c["last_name"], meta_name),
+            hashed(c["city"], meta_name),
+            hashed(c["country"], str.lower),
+            zips.map(sha256),
         ]
-    elif platform == "google":
-        cols = [
-            email.map(_sha256),
-            phone.map(_sha256),
-            first.map(lambda v: _sha256(v.lower())),
-            last.map(lambda v: _sha256(v.lower())),
-            country_txt,
-            postcode,
+    if platform == "google":
+        return [
+            hashed(c["email_key"], str),
+            hashed(c["phone"], str),
+            hashed(c["first_name"], google_name),
+            hashed(c["last_name"], google_name),
+            c["country"],
+            c["postcode"],
         ]
-    else:
-        segment = _column(df, "segment").map(_blank)
-        extra = {
-            "mailchimp": [email, first, last, phone, segment.str.replace(",", " -")],
-            "klaviyo": [email, phone, first, last, city, country_txt, postcode, segment],
-            "hubspot": [email, first, last, phone, city, country_txt, postcode],
-        }
-        cols = extra[platform]
-    frame = pd.DataFrame({h: pd.Series(c).to_numpy() for h, c in zip(PLATFORMS[platform], cols, strict=True)})
-    return frame, usable.to_numpy()
+    if platform == "mailchimp":
+        return [c["email"], c["first_name"], c["last_name"], c["phone"], segment.map(_tag)]
+    if platform == "klaviyo":
+        return [
+            c["email"],
+            c["phone"],
+            c["first_name"],
+            c["last_name"],
+            c["city"],
+            c["country"],
+            c["postcode"],
+            segment,
+        ]
+    return [c["email"], c["first_name"], c["last_name"], c["phone"], c["city"], c["country"], c["postcode"]]
 
 
-def platform_file(
-    df: pd.DataFrame,
-    platform: str,
-    *,
-    default_country: str = "GB",
-    consent_only: bool = False,
-) -> tuple[bytes, ExportSummary]:
-    """A customer file laid out exactly as an e-mail tool or ad platform imports it.
+def platform_file(audience: Audience, platform: str) -> tuple[bytes, ExportSummary]:
+    """The send list of ``audience`` laid out exactly as an e-mail tool or ad platform imports it.
 
     Parameters
     ----------
-    df : pandas.DataFrame
-        A campaign list (see :func:`campaign_list`) with any of ``email``, ``phone``, ``first_name``,
-        ``last_name``, ``city``, ``country``, ``postcode``, ``consent``, ``segment``, ``group``.
+    audience : Audience
+        Built with ``reach=PLATFORM_REACH[platform]`` (see :func:`build_audience`), so the customers
+        counted in it are the customers written.
     platform : {"mailchimp", "klaviyo", "hubspot", "meta", "google"}
         Target layout. Meta and Google files carry SHA-256 hashes of normalised values.
-    default_country : str
-        ISO-2 country of local phone numbers when a row has no known country.
-    consent_only : bool
-        Keep only customers whose ``consent`` is true.
 
     Returns
     -------
     (bytes, ExportSummary)
-        UTF-8 CSV (no byte-order mark: importers read it as part of the first header) and counts of
-        what was written and left out. Holdout rows are never written.
+        UTF-8 CSV without a byte-order mark (importers would read it as part of the first header),
+        and what was written and left out. Holdout customers are never written.
     """
     if platform not in PLATFORMS:
         raise ValueError(f'Unknown platform "{platform}". Choose one of: {", ".join(PLATFORMS)}.')
-    if default_country.upper() not in CALLING_CODES:
-        raise ValueError(f'Phone numbers cannot be completed for country "{default_country}".')
-    rows = df.reset_index(drop=True)
-    holdout = rows["group"].eq("holdout").to_numpy() if "group" in rows.columns else np.zeros(len(rows), bool)
-    rows = rows[~holdout].reset_index(drop=True)
-    no_consent = 0
-    if consent_only:
-        if "consent" not in rows.columns:
-            raise ValueError("The data has no consent column, so consenting customers cannot be picked.")
-        consent = rows["consent"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-        no_consent = int((~consent).sum())
-        rows = rows[consent].reset_index(drop=True)
-    frame, usable = _layout(rows, platform, default_country)
-    frame = frame[usable]
-    data = neutralise(frame, keep_plain_numbers=True).to_csv(index=False).encode("utf-8")
+    if audience.reach != PLATFORM_REACH[platform]:
+        raise ValueError(
+            f"This list was prepared for customers with {audience.reach.replace('_', ' ')}; "
+            f"{PLATFORM_LABELS[platform]} needs it prepared for its own requirement."
+        )
+    target = audience.is_target
+    contacts = audience.contacts[target].reset_index(drop=True)
+    segment = audience.rows.loc[target, "segment"].astype(str).reset_index(drop=True)
+    cols = _columns(contacts, segment, platform)
+    frame = pd.DataFrame({h: pd.Series(v).to_numpy() for h, v in zip(PLATFORMS[platform], cols, strict=True)})
+    data = to_csv_bytes(frame, bom=False, keep_plain_numbers=True)
     summary = ExportSummary(
         platform=platform,
         file_name=f"{platform}_audience.csv",
         rows_written=len(frame),
-        no_contact=int((~usable).sum()),
-        no_consent=no_consent,
-        holdout_left_out=int(holdout.sum()),
         hashed=platform in ("meta", "google"),
-        requirement="e-mail" if platform == "mailchimp" else "e-mail or phone",
+        audience_messages=tuple(audience.messages()),
     )
     return data, summary
+
+
+__all__ = [
+    "PLATFORMS",
+    "PLATFORM_LABELS",
+    "PLATFORM_REACH",
+    "ExportSummary",
+    "google_name",
+    "meta_name",
+    "meta_zip",
+    "platform_file",
+    "sha256",
+]

@@ -6,22 +6,19 @@ download button and a batch job writes them wherever it likes.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from segmentation.catalog import CustomerTable
-from segmentation.segments import Segmentation
-
 __all__ = [
     "DEFAULT_CONTACT_COLUMNS",
     "DEFAULT_FACT_COLUMNS",
-    "campaign_list",
     "neutralise",
     "safe_file_name",
     "to_csv_bytes",
@@ -53,115 +50,28 @@ _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # A plain signed number ("+447700900123", "-12.5") cannot run as a formula; platform files keep them
 # as they are so phone numbers stay importable.
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+_INNER_TRIGGER = re.compile(r"([,;|\t\"'] *)([=+\-@\t\r])")
 
 
-def _segment_codes(seg: Segmentation, segments: Iterable[str | int] | None) -> list[int]:
-    if segments is None:
-        return list(range(len(seg.names)))
-    codes: list[int] = []
-    for s in segments:
-        if isinstance(s, str):
-            if s not in seg.names:
-                raise ValueError(f'There is no segment called "{s}". Pick one of: {", ".join(seg.names)}.')
-            code = seg.names.index(s)
-        else:
-            code = int(s)
-            if not 0 <= code < len(seg.names):
-                raise ValueError(f"Segment number {code} does not exist.")
-        if code not in codes:
-            codes.append(code)
-    return codes
-
-
-def _holdout_mask(codes: np.ndarray, share: float, random_state: int) -> np.ndarray:
-    """Exactly ``round(share * n)`` holdout customers per segment, drawn by a per-segment seed.
-
-    Seeding per segment means a segment's holdout does not change when other segments are added to
-    or removed from the export.
-    """
-    mask = np.zeros(len(codes), dtype=bool)
-    for code in np.unique(codes):
-        where = np.flatnonzero(codes == code)
-        n_hold = int(np.floor(share * len(where) + 0.5))
-        rng = np.random.default_rng([random_state, int(code)])
-        mask[rng.choice(where, size=n_hold, replace=False)] = True
-    return mask
-
-
-def campaign_list(
-    table: CustomerTable,
-    seg: Segmentation,
-    *,
-    segments: Iterable[str | int] | None = None,
-    columns: Sequence[str] | None = None,
-    holdout_share: float = 0.0,
-    random_state: int = 0,
-) -> pd.DataFrame:
-    """One row per customer of the chosen segments, ready to hand to a campaign tool.
-
-    Parameters
-    ----------
-    table : CustomerTable
-        The customer table (index ``customer_id``).
-    seg : Segmentation
-        Segment of every customer.
-    segments : iterable of str or int, optional
-        Segment names or codes to export; all segments when omitted.
-    columns : sequence of str, optional
-        Extra columns after ``customer_id`` and ``segment``. Default: contact columns present in the
-        table plus a few key facts (recency, orders, revenue, ...). Unknown names raise ``ValueError``.
-    holdout_share : float
-        Share of each segment kept out of the campaign as a control group (0 = no holdout column).
-    random_state : int
-        Seed for the holdout draw; the same seed gives the same holdout.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``customer_id``, ``segment``, the chosen columns and, when ``holdout_share > 0``, a
-        ``group`` column with ``"target"`` or ``"holdout"``. Rows in segment order.
-
-    Examples
-    --------
-    >>> lst = campaign_list(table, seg, segments=["Champions"], holdout_share=0.1)  # doctest: +SKIP
-    """
-    if not 0.0 <= holdout_share < 1.0:
-        raise ValueError("The holdout share must be between 0% and 99%.")
-    frame = table.frame
-    if columns is None:
-        wanted = [*DEFAULT_CONTACT_COLUMNS, *DEFAULT_FACT_COLUMNS]
-        columns = [c for c in wanted if c in frame.columns]
-    else:
-        missing = [c for c in columns if c not in frame.columns]
-        if missing:
-            raise ValueError(f"These columns are not in the customer table: {', '.join(missing)}.")
-    columns = [c for c in columns if c not in ("customer_id", "segment", "group")]
-
-    codes = _segment_codes(seg, segments)
-    labels = seg.labels[seg.labels.isin(codes)]
-    # Segment order first, then the segmentation's own customer order (stable sort).
-    order = np.argsort(pd.Categorical(labels.to_numpy(), categories=codes).codes, kind="stable")
-    labels = labels.iloc[order]
-    ids = labels.index.astype(str)
-
-    out = pd.DataFrame({"customer_id": ids.to_numpy()})
-    names = pd.Categorical.from_codes(labels.to_numpy(), categories=list(seg.names))  # type: ignore[call-overload]
-    out["segment"] = names.remove_unused_categories().reorder_categories(
-        [seg.names[c] for c in codes if seg.names[c] in set(names)]
-    )
-    facts = frame.reindex(ids)[columns].reset_index(drop=True)
-    out = pd.concat([out, facts], axis=1)
-    if holdout_share > 0:
-        mask = _holdout_mask(labels.to_numpy(), holdout_share, random_state)
-        out["group"] = np.where(mask, "holdout", "target")
-    return out
+def _safe_text(value: str, keep_plain_numbers: bool) -> str:
+    text = value.replace("\0", "")  # NUL ends a string in some readers: never written
+    if keep_plain_numbers and _PLAIN_NUMBER.fullmatch(text):
+        return text
+    # A trigger after a separator or quote starts a new cell in a reader that splits on that
+    # separator (Excel set to ";" reading "x;=1+1"): mark it as text where that cell would begin.
+    text = _INNER_TRIGGER.sub(r"\1'\2", text)
+    return "'" + text if text.startswith(_TRIGGERS) or value.startswith("\0") else text
 
 
 def neutralise(df: pd.DataFrame, *, keep_plain_numbers: bool = False) -> pd.DataFrame:
-    """A copy whose text cells cannot run as spreadsheet formulas (CSV/formula injection).
+    """A copy that spreadsheet programs cannot run as formulas (OWASP "CSV Injection").
 
-    A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
-    apostrophe; numbers, booleans and dates are untouched. Categorical columns become text.
+    Following https://owasp.org/www-community/attacks/CSV_Injection: a text cell starting with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe; so does a
+    trigger that follows a separator (``,`` ``;`` ``|`` tab) or a quote inside a cell, since a
+    reader splitting on that separator would start a cell there; NUL characters are removed (ASVS
+    1.2.10). Infinite numbers become missing, which every writer leaves blank. Numbers, booleans and
+    dates are untouched; categorical columns become text.
 
     Parameters
     ----------
@@ -171,27 +81,34 @@ def neutralise(df: pd.DataFrame, *, keep_plain_numbers: bool = False) -> pd.Data
         Leave text that is just a signed number (``"+447700900123"``) alone; used for platform files
         whose importers need E.164 phone numbers as they are.
     """
-
-    def fix(value: object) -> object:
-        if isinstance(value, str) and value.startswith(_TRIGGERS):
-            if keep_plain_numbers and _PLAIN_NUMBER.fullmatch(value):
-                return value
-            return "'" + value
-        return value
-
     out = df.copy()
     for col in out.columns:
         s = out[col]
         if isinstance(s.dtype, pd.CategoricalDtype):
             s = s.astype(object).where(s.notna(), None)
-        if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-            out[col] = s.map(fix, na_action="ignore")
+        if pd.api.types.is_float_dtype(s.dtype):
+            out[col] = s.where(np.isfinite(s.to_numpy(dtype=float, na_value=np.nan)))
+        elif s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+            out[col] = s.map(
+                lambda v: _safe_text(v, keep_plain_numbers) if isinstance(v, str) else _finite(v),
+                na_action="ignore",
+            )
     return out
 
 
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """Neutralised CSV, UTF-8 with a byte-order mark so Excel shows accents and Chinese correctly."""
-    return neutralise(df).to_csv(index=False).encode("utf-8-sig")
+def _finite(value: object) -> object:
+    if isinstance(value, float | np.floating) and not np.isfinite(value):
+        return None
+    return value
+
+
+def to_csv_bytes(df: pd.DataFrame, *, bom: bool = True, keep_plain_numbers: bool = False) -> bytes:
+    """Neutralised CSV: every text cell in double quotes (so a separator inside it never splits it)
+    and, by default, UTF-8 with a byte-order mark so Excel shows accents and Chinese correctly.
+    """
+    safe = neutralise(df, keep_plain_numbers=keep_plain_numbers)
+    text = safe.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
+    return text.encode("utf-8-sig" if bom else "utf-8")
 
 
 def _sheet_name(name: str) -> str:

@@ -35,21 +35,26 @@ from segmentation.segmenters.criteria_encoder import CriteriaEncoder, MixedEncod
 from segmentation.segmenters.custom_rules import Condition, Rule, custom_segments, rule_sizes
 from segmentation.segmenters.kprototypes import KPrototypes
 from segmentation.segmenters.kscan import PREFERRED_K, KScan, recommend, scan_k, silhouettes, stability_word
+from segmentation.segmenters.rfm import (
+    NO_ORDERS,
+    RFM6_NAMES,
+    RFM11_NAMES,
+    describe_edges,
+    fit_rfm_edges,
+    rfm_scores,
+    rfm_segments,
+    tie_aware_edges,
+)
 from segmentation.segmenters.rules import (
     AGE_EDGES,
     LIFECYCLE_NAMES,
     LOYALTY_NAMES,
-    NO_ORDERS,
-    RFM6_NAMES,
-    RFM11_NAMES,
     RULE_SETS,
     available_rule_sets,
     bands,
     lifecycle_stages,
     loyalty_tiers,
     nps_classes,
-    rfm_scores,
-    rfm_segments,
     satisfaction_bands,
     value_tiers,
 )
@@ -87,7 +92,9 @@ __all__ = [
     "cluster_segmentation",
     "custom_segments",
     "default_criteria",
+    "describe_edges",
     "engaged_browsers",
+    "fit_rfm_edges",
     "lifecycle_stages",
     "loyalty_tiers",
     "needs_log",
@@ -100,6 +107,7 @@ __all__ = [
     "scan_k",
     "silhouettes",
     "stability_word",
+    "tie_aware_edges",
     "usable_features",
     "value_tiers",
     "window_shoppers",

@@ -17,24 +17,9 @@ import numpy as np
 import pandas as pd
 
 from segmentation.catalog import CustomerTable
+from segmentation.segmenters.rfm import rfm_segments
 from segmentation.segments import Segmentation
 
-NO_ORDERS = "No purchases on record"
-
-RFM11_NAMES: tuple[str, ...] = (
-    "Champions",
-    "Loyal",
-    "Potential Loyalist",
-    "New",
-    "Promising",
-    "Need Attention",
-    "About to Sleep",
-    "At Risk",
-    "Can't Lose Them",
-    "Hibernating",
-    "Lost",
-)
-RFM6_NAMES: tuple[str, ...] = ("Champions", "Loyal", "Promising", "Need Attention", "At Risk", "Lost")
 LIFECYCLE_NAMES: tuple[str, ...] = ("Prospect", "New", "Active", "Repeat", "Reactivated", "Lapsing", "Lost")
 LOYALTY_NAMES: tuple[str, ...] = ("Platinum", "Gold", "Silver", "Bronze")
 VALUE_NAMES: tuple[str, ...] = ("Top 1%", "Top 1-10%", "Top 10-20%", "Other 80%")
@@ -49,101 +34,6 @@ def _column(table: CustomerTable, name: str, purpose: str) -> pd.Series:
             "Map the matching column on the Data page or pick another segmentation."
         )
     return table.frame[name]
-
-
-# ---------------------------------------------------------------- RFM
-
-
-def _score(values: pd.Series, bins: int, higher_is_better: bool = True) -> pd.Series:
-    """Score 1..bins by percentile rank; ties share a score (average rank) so equal customers match."""
-    ranked = values.rank(method="average", pct=True, ascending=higher_is_better)
-    return pd.Series(np.ceil(ranked * bins), index=values.index).clip(1, bins).astype("int64")
-
-
-def rfm_scores(table: CustomerTable, bins: int = 5) -> pd.DataFrame:
-    """Recency, frequency and monetary scores from 1 (lowest) to ``bins`` (best).
-
-    Scores are percentile ranks cut into ``bins`` equal bands (5 for quintiles, 3 for terciles);
-    customers with equal values get the same score. Recency is reversed: the most recent buyers score
-    highest. Customers without any order (prospects) get score 0 on all three and are ranked apart.
-
-    Returns
-    -------
-    DataFrame indexed by customer_id with integer columns ``R``, ``F``, ``M`` and ``FM`` (the mean of
-    F and M rounded half up, used by the grids).
-    """
-    if bins < 2:
-        raise ValueError("RFM scores need at least 2 bands.")
-    frame = table.frame
-    recency = _column(table, "recency_days", "RFM").astype(float)
-    frequency = _column(table, "frequency", "RFM").astype(float)
-    monetary = _column(table, "monetary", "RFM").astype(float)
-    buyers = (frequency.fillna(0) > 0) & recency.notna()
-    scores = pd.DataFrame(0, index=frame.index, columns=["R", "F", "M"], dtype="int64")
-    if buyers.any():
-        scores.loc[buyers, "R"] = _score(recency[buyers], bins, higher_is_better=False).to_numpy()
-        scores.loc[buyers, "F"] = _score(frequency[buyers], bins).to_numpy()
-        scores.loc[buyers, "M"] = _score(monetary[buyers].fillna(0), bins).to_numpy()
-    scores["FM"] = np.floor((scores["F"] + scores["M"]) / 2 + 0.5).astype("int64")
-    return scores
-
-
-def _to_five(score: pd.Series, bins: int) -> np.ndarray:
-    """Rescale 1..bins scores onto the 1..5 scale the published grids are written for."""
-    values = score.to_numpy(dtype=float)
-    return np.where(values > 0, np.floor(1 + (values - 1) * 4 / (bins - 1) + 0.5), 0).astype(int)
-
-
-def _rfm11_codes(r: np.ndarray, fm: np.ndarray) -> np.ndarray:
-    # The widely published R x FM grid (5 x 5 cells); the first matching condition wins.
-    choices = [
-        (r >= 5) & (fm >= 4),  # Champions
-        (r >= 3) & (fm >= 4),  # Loyal
-        (r >= 4) & (fm >= 2),  # Potential Loyalist
-        (r == 5) & (fm == 1),  # New
-        (r == 4) & (fm == 1),  # Promising
-        (r == 3) & (fm == 3),  # Need Attention
-        (r == 3) & (fm <= 2),  # About to Sleep
-        (r <= 2) & (fm >= 3) & (fm <= 4),  # At Risk
-        (r <= 2) & (fm == 5),  # Can't Lose Them
-        (r <= 2) & (fm <= 2) & ~((r == 1) & (fm == 1)),  # Hibernating
-    ]
-    return np.select(choices, list(range(10)), default=10)
-
-
-def _rfm6_codes(r: np.ndarray, fm: np.ndarray) -> np.ndarray:
-    choices = [
-        (r >= 4) & (fm >= 4),  # Champions
-        (r >= 3) & (fm >= 3),  # Loyal
-        (r >= 4),  # Promising
-        (r == 3),  # Need Attention
-        (fm >= 3),  # At Risk
-    ]
-    return np.select(choices, list(range(5)), default=5)
-
-
-def rfm_segments(
-    table: CustomerTable, grid: Literal["rfm11", "rfm6"] = "rfm11", bins: int = 5
-) -> Segmentation:
-    """Named RFM segments from the classic recency x (frequency + monetary) grid.
-
-    ``rfm11`` is the common 11-segment grid (Champions ... Lost); ``rfm6`` a simpler six-segment
-    version. Scores with other than 5 bands are rescaled to 1..5 first. Customers without orders, if
-    any, form an extra last segment "No purchases on record". ``scores`` holds R, F, M and FM.
-    """
-    if grid not in ("rfm11", "rfm6"):
-        raise ValueError(f"Unknown RFM grid '{grid}': choose 'rfm11' or 'rfm6'.")
-    scores = rfm_scores(table, bins)
-    r, fm = _to_five(scores["R"], bins), _to_five(scores["FM"], bins)
-    names = list(RFM11_NAMES if grid == "rfm11" else RFM6_NAMES)
-    codes = _rfm11_codes(r, fm) if grid == "rfm11" else _rfm6_codes(r, fm)
-    no_orders = scores["R"].to_numpy() == 0
-    if no_orders.any():
-        codes = np.where(no_orders, len(names), codes)
-        names.append(NO_ORDERS)
-    return Segmentation.from_codes(
-        codes, scores.index, names, grid, {"grid": grid, "bins": bins}, scores=scores
-    )
 
 
 # ---------------------------------------------------------------- lifecycle
@@ -391,8 +281,6 @@ __all__ = [
     "lifecycle_stages",
     "loyalty_tiers",
     "nps_classes",
-    "rfm_scores",
-    "rfm_segments",
     "satisfaction_bands",
     "value_tiers",
 ]

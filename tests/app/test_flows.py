@@ -7,6 +7,7 @@ import io
 import pandas as pd
 from app_driver import click, goto, no_exception
 
+from segmentation.outputs import build_audience
 from segmentation.segmenters import Rule, rule_sizes
 
 
@@ -52,19 +53,44 @@ def test_clustering_flow_reconciles_with_the_exported_rows(app, downloads):
     at.slider(key="export_holdout").set_value(10)
     at = no_exception(at.run())
     chosen = at.multiselect(key="export_segments").value
-    # What the page hands over: the bytes of its "One CSV file" download.
-    rows = pd.read_csv(
+    columns = at.multiselect(key="export_columns").value
+    table = at.session_state["dataset"].table
+    audience = build_audience(
+        table,
+        seg,
+        segments=chosen,
+        columns=columns,
+        consent_only=True,
+        holdout_share=0.1,
+        default_country="GB",
+    )
+    # What the page hands over: the bytes of its send-list and groups downloads.
+    sent = pd.read_csv(
         io.BytesIO(downloads.bytes_of(at, "dl_csv")), encoding="utf-8-sig", dtype={"customer_id": str}
     )
-    sizes = seg.sizes()
+    groups = pd.read_csv(
+        io.BytesIO(downloads.bytes_of(at, "dl_groups")), encoding="utf-8-sig", dtype={"customer_id": str}
+    )
+    assert sent["customer_id"].is_unique
+    assert set(sent["customer_id"]) == set(audience.send()["customer_id"])
+    held = set(groups.loc[groups["group"] == "holdout", "customer_id"])
+    assert held == set(audience.held_out()["customer_id"]) and held.isdisjoint(sent["customer_id"])
     members = seg.named[seg.named.isin(chosen)]
-    assert len(rows) == sizes[chosen].sum() and rows["customer_id"].is_unique
-    assert set(rows["customer_id"]) == set(members.index)
-    by_id = rows.set_index("customer_id")["segment"]
-    assert (by_id.reindex(members.index) == members.astype(str)).all()  # each in its own segment
-    for name, group in rows.groupby("segment"):
-        assert abs((group["group"] == "holdout").sum() - 0.1 * sizes[name]) <= 1
-    assert f"{len(rows):,} customers in {len(chosen)} segments" in " ".join(c.value for c in at.caption)
+    by_id = sent.set_index("customer_id")["segment"]
+    assert (by_id == members.reindex(by_id.index).astype(str)).all()  # each in its own segment
+    assert len(groups) + sum(audience.left_out.values()) == seg.sizes()[chosen].sum()
+    for _, group in groups.groupby("segment"):
+        assert abs((group["group"] == "holdout").sum() - 0.1 * len(group)) <= 0.5
+    shown = " ".join(c.value for c in at.caption)
+    assert f"{len(sent):,} customers in the send list" in shown and f"{len(held):,} in the holdout" in shown
+    assert "no consent answer: treated as no consent" in " ".join(m.value for m in at.markdown)
+    # another seed, another holdout
+    at.number_input(key="export_seed").set_value(7)
+    at = no_exception(at.run())
+    again = pd.read_csv(
+        io.BytesIO(downloads.bytes_of(at, "dl_groups")), encoding="utf-8-sig", dtype={"customer_id": str}
+    )
+    assert set(again.loc[again["group"] == "holdout", "customer_id"]) != held
 
 
 def test_rule_builder_sizes_match_the_engine(app):

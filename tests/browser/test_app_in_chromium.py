@@ -36,6 +36,7 @@ def test_whole_flow_from_demo_to_a_checked_download(page):
 
     nav(page, "Segments")
     see(page, "Rule set")
+    see(page, "F=1: 1")  # the RFM bands in words: one-time buyers are always in F=1
     page.get_by_role("button", name="Create this segmentation").click()
     see(page, "RFM: 11 classic segments")
     screenshot(page, "03_segments")
@@ -60,10 +61,11 @@ def test_whole_flow_from_demo_to_a_checked_download(page):
 
     nav(page, "Export")
     see(page, "Campaign lists")
-    summary = page.get_by_text("customers in", exact=False).first.inner_text()
+    see(page, "treated as no consent")  # consent answers it could not read are said on screen
+    summary = page.get_by_text("customers in the send list", exact=False).first.inner_text()
     expected = int(summary.split(" customers")[0].replace(",", ""))
     with page.expect_download() as info:
-        page.get_by_role("button", name="One CSV file").click()
+        page.get_by_role("button", name="Send list (CSV)").click()
     content = info.value.path().read_bytes().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(content)))
     assert len(rows) == expected

@@ -61,3 +61,135 @@ def test_sample_calls_sample_store(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 def test_registry_lists_commands() -> None:
     assert {"inspect", "sample"} <= set(cli.COMMANDS)
+
+
+ORDERS = "customer_id,order_id,date,amount\n" + "".join(
+    f"c{i:03d},o{i:03d}-{j},2024-0{1 + (i + j) % 9}-1{j},{10 + (i * 7) % 90}.5\n"
+    for i in range(60)
+    for j in range(1 + i % 3)
+)
+CUSTOMERS = "customer_id,email,phone,country,consent\n" + "".join(
+    f"c{i:03d},{'' if i % 7 == 0 else f'buyer.{i}@example.com'},"
+    f"{f'06 12 34 56 {i:02d}' if i % 2 else ''},{'France' if i % 5 else 'Narnia'},"
+    f"{['yes', 'subscribed', 'pending', '同意', 'no'][i % 5]}\n"
+    for i in range(60)
+)
+
+
+@pytest.fixture
+def shop_files(tmp_path: Path) -> list[str]:
+    (tmp_path / "orders.csv").write_text(ORDERS, encoding="utf-8")
+    (tmp_path / "customers.csv").write_text(CUSTOMERS, encoding="utf-8")
+    return [str(tmp_path / "orders.csv"), str(tmp_path / "customers.csv")]
+
+
+def _written_emails(path: Path, platform: str) -> set[str]:
+    import hashlib
+
+    import pandas as pd
+
+    from segmentation.outputs import PLATFORMS
+
+    if platform == "xlsx":
+        frame = pd.read_excel(path, dtype=str, engine="openpyxl")
+        return set(frame["email"].dropna())
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if platform == "csv":
+        return set(frame["email"]) - {""}
+    column = frame[PLATFORMS[platform][0]]
+    if platform in ("meta", "google"):
+        known = {
+            hashlib.sha256(f"buyer.{i}@example.com".encode()).hexdigest(): f"buyer.{i}@example.com"
+            for i in range(60)
+        }
+        return {known[h] for h in column if h}
+    return set(column) - {""}
+
+
+@pytest.mark.parametrize("platform", ["csv", "xlsx", "mailchimp", "klaviyo", "hubspot", "meta", "google"])
+def test_export_keeps_the_holdout_out_of_every_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], shop_files: list[str], platform: str
+) -> None:
+    import pandas as pd
+
+    out = tmp_path / f"out.{'xlsx' if platform == 'xlsx' else 'csv'}"
+    args = ["export", *shop_files, "--platform", platform, "--holdout", "0.3", "--seed", "5", "-o", str(out)]
+    assert cli.main(args) == 0
+    printed = capsys.readouterr().out
+    assert f"Wrote {out}." in printed and "held out as a control group" in printed
+    assert "customers have consent 'pending': treated as no consent." in printed
+    groups = pd.read_csv(tmp_path / "out_groups.csv", encoding="utf-8-sig")
+    assert list(groups.columns) == ["customer_id", "segment", "group"]
+    held = set(groups.loc[groups.group == "holdout", "customer_id"])
+    assert held
+    held_emails = {f"buyer.{int(c[1:])}@example.com" for c in held}
+    written = _written_emails(out, platform)
+    assert written and written.isdisjoint(held_emails)
+    # the same seed gives the same holdout, another seed another one
+    assert cli.main([*args[:-3], "5", "-o", str(tmp_path / "again.csv")]) == 0
+    again = pd.read_csv(tmp_path / "again_groups.csv", encoding="utf-8-sig")
+    assert set(again.loc[again.group == "holdout", "customer_id"]) == held
+    assert cli.main([*args[:-3], "6", "-o", str(tmp_path / "other.csv")]) == 0
+    other = pd.read_csv(tmp_path / "other_groups.csv", encoding="utf-8-sig")
+    assert set(other.loc[other.group == "holdout", "customer_id"]) != held
+
+
+def test_export_with_a_recipe_and_segments(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], shop_files: list[str]
+) -> None:
+    import pandas as pd
+
+    from segmentation import recipe
+
+    rec_path = tmp_path / "recipe.json"
+    rec_path.write_text(recipe.Recipe("value", holdout_seed=3).to_json(), encoding="utf-8")
+    out = tmp_path / "top.csv"
+    common = ["export", *shop_files, "--recipe", str(rec_path), "--platform", "csv", "--ignore-consent"]
+    assert cli.main([*common, "--segment", "Other 80%", "--holdout", "10%", "-o", str(out)]) == 0
+    rows = pd.read_csv(out, encoding="utf-8-sig")
+    assert set(rows["segment"]) == {"Other 80%"}
+    groups = pd.read_csv(tmp_path / "top_groups.csv", encoding="utf-8-sig")
+    assert len(groups) == 48 and (groups.group == "holdout").sum() == 5  # 10% of 48, rounded
+    seeded = set(groups.loc[groups.group == "holdout", "customer_id"])
+    assert (
+        cli.main([*common, "--segment", "Other 80%", "--holdout", "10%", "--seed", "3", "-o", str(out)]) == 0
+    )
+    groups = pd.read_csv(tmp_path / "top_groups.csv", encoding="utf-8-sig")
+    assert set(groups.loc[groups.group == "holdout", "customer_id"]) == seeded  # the recipe's seed
+    capsys.readouterr()
+    assert cli.main([*common, "--segment", "Nope", "-o", str(out)]) == 2
+    assert "no segment called" in capsys.readouterr().err
+    assert cli.main([*common, "--default-country", "Atlantis", "-o", str(out)]) == 2
+
+
+def test_export_without_a_recipe_writes_everyone_in_one_list(tmp_path: Path, shop_files: list[str]) -> None:
+    import pandas as pd
+
+    out = tmp_path / "all.csv"
+    assert cli.main(["export", *shop_files, "--platform", "csv", "--ignore-consent", "-o", str(out)]) == 0
+    rows = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert len(rows) == 60 and set(rows["segment"]) == {"All customers"}
+    assert not (tmp_path / "all_groups.csv").exists()
+
+
+def test_inspect_settings_fix_a_file_in_one_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_bytes(b"report\ncustomer|when|amount\na|03.04.2024|5\na|05.04.2024|6\nb|06.04.2024|7\n")
+    assert cli.main(["inspect", str(path)]) == 0
+    detected = json.loads(capsys.readouterr().out)
+    assert detected["separator"] == "|" and detected["kind"] == "transactions"
+    assert detected["why"] and set(detected["confidence"]) == {"customer", "when", "amount"}
+    argv = ["inspect", str(path), "--separator", "|", "--header-row", "2", "--date-format", "when=%m.%d.%Y"]
+    assert cli.main(argv) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["date_formats"]["when"] == "%m.%d.%Y" and report["ledger"]["kept"] == 3
+
+
+def test_inspect_says_which_setting_to_change(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_bytes(b"customer,date,amount\na,2024-01-01,5\nb,2024-01-02,6\n")
+    assert cli.main(["inspect", str(path), "--date-format", "date=%d/%m/%Y"]) == 2
+    err = capsys.readouterr().err
+    assert "--date-format" in err and "Traceback" not in err
+    assert cli.main(["inspect", str(path), "--date-format", "nope=%d"]) == 2
+    assert "not a column" in capsys.readouterr().err

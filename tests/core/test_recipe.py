@@ -112,3 +112,32 @@ def test_set_aside_rows_are_downloadable_and_match_the_ledger(dataset):
     per_reason = rows["reason"].value_counts().to_dict()
     assert per_reason == {REASON_LABELS[key]: n for key, n in report.ledger.set_aside.items()}
     assert {"CustomerID", "InvoiceNo", "line"} <= set(rows.columns)
+
+
+def test_rfm_edges_travel_with_the_recipe_and_score_new_data_on_the_same_bands(dataset):
+    rec = recipe.Recipe("rfm11", mappings=dataset.mappings)
+    seg = recipe.segment(dataset.table, rec)
+    saved = recipe.with_fitted(rec, seg)
+    assert saved.params["edges"] == seg.params["edges"]
+    loaded = recipe.Recipe.from_json(saved.to_json())
+    assert json.loads(saved.to_json())["params"]["edges"]["F"] == seg.params["edges"]["F"]
+    pd.testing.assert_series_equal(recipe.segment(dataset.table, loaded).labels, seg.labels)
+    # On other customers the saved edges are used, not refitted: a one-order buyer stays F=1 even
+    # where everybody ordered once and refitting would leave a single band.
+    half = dataset.table.frame.iloc[: len(dataset.table.frame) // 2]
+    from segmentation.catalog import CustomerTable
+
+    part = CustomerTable(half, dataset.table.catalog)
+    frozen = recipe.segment(part, loaded)
+    assert frozen.params["edges"] == seg.params["edges"]
+    pd.testing.assert_series_equal(frozen.scores["F"], seg.scores["F"].loc[half.index])
+
+
+def test_holdout_seed_is_saved_and_old_recipes_without_it_still_load():
+    rec = recipe.Recipe("rfm11", holdout_seed=42)
+    assert recipe.Recipe.from_json(rec.to_json()).holdout_seed == 42
+    old = json.loads(rec.to_json())
+    del old["holdout_seed"]
+    assert recipe.Recipe.from_json(json.dumps(old)).holdout_seed == 0
+    with pytest.raises(DataError, match="whole number"):
+        recipe.Recipe.from_json(json.dumps({**old, "holdout_seed": "seven"}))

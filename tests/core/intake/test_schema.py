@@ -121,7 +121,8 @@ def test_transactions_without_customer_id_are_refused() -> None:
     [
         (Mapping("transactions", {"x": "customer_id"}), "not in the file"),
         (Mapping("transactions", {"a": "customer_id", "b": "customer_id"}), "used twice"),
-        (Mapping("transactions", {"a": "customer_id", "b": "date"}), "no amount"),
+        (Mapping("transactions", {"a": "customer_id"}), "no order date"),
+        (Mapping("events", {"b": "date"}), "looks like an event log"),
         (Mapping("customers", {"a": "shoe_size"}), "Unknown"),
     ],
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import csv
 import io
 import zipfile
 
@@ -15,8 +15,6 @@ from segmentation.catalog import CustomerTable, Feature
 from segmentation.outputs import (
     campaign_list,
     neutralise,
-    normalise_phone,
-    platform_file,
     to_csv_bytes,
     to_xlsx_bytes,
     zip_by_segment,
@@ -155,120 +153,30 @@ def test_zip_has_one_file_per_segment(fmt: str) -> None:
     assert total == len(out)
 
 
-# --- platform files ----------------------------------------------------------------------------------
-
-
-def _contacts() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "customer_id": ["a", "b", "c", "d", "e", "f"],
-            "segment": ["VIP"] * 6,
-            "email": [" John.Doe@Example.COM ", "j.o.e@gmail.com", None, "not an email", None, "x@y.fr"],
-            "phone": ["07700 900123", None, "+33 6 12 34 56 78", None, None, "0044 (0)20 7946 0958"],
-            "first_name": ["John", "Joe", "Émilie", "Bo", "Al", "Zoë"],
-            "last_name": ["Doe", "Bloggs", "Durand", "Li", "Ng", "O'Neil"],
-            "country": ["United Kingdom", "GB", "France", None, None, "GB"],
-            "postcode": ["SW1A 1AA", None, "75001", None, None, "E1 6AN"],
-            "consent": [True, True, False, True, None, True],
-        }
+def test_owasp_cells_after_a_separator_nul_and_quotes() -> None:
+    df = pd.DataFrame(
+        {"v": ["x;=1+1", "a,@SUM(A1)", 'q"-2+3', "\0=1+1", "ab\0c", "fine; really", "+447400123456"]}
     )
+    out = neutralise(df)["v"].tolist()
+    assert out[:4] == ["x;'=1+1", "a,'@SUM(A1)", "q\"'-2+3", "'=1+1"]
+    assert out[4] == "abc" and out[5] == "fine; really"
+    assert out[6] == "'+447400123456"  # a list cell: only platform files keep E.164 numbers bare
+    assert neutralise(df, keep_plain_numbers=True)["v"].iloc[6] == "+447400123456"
+    # Split on ";" the way Excel set to ";" would: no piece of any cell starts a formula.
+    raw = to_csv_bytes(df).decode("utf-8-sig")
+    for row in csv.reader(raw.splitlines()[1:]):
+        for piece in ";".join(row).split(";"):
+            assert not piece.startswith(("=", "+", "-", "@", "\t", "\r", "\0")), piece
+    assert '"x;\'=1+1"' in raw  # text cells are quoted, so a separator never splits them
+    assert "\0" not in raw
 
 
-def _read(data: bytes) -> pd.DataFrame:
-    assert not data.startswith(b"\xef\xbb\xbf")
-    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
-
-
-@pytest.mark.parametrize(
-    ("platform", "headers"),
-    [
-        ("mailchimp", ["Email Address", "First Name", "Last Name", "Phone Number", "Tags"]),
-        (
-            "klaviyo",
-            ["Email", "Phone Number", "First Name", "Last Name", "City", "Country", "Zip Code", "Segment"],
-        ),
-        (
-            "hubspot",
-            ["Email", "First Name", "Last Name", "Phone Number", "City", "Country/Region", "Postal Code"],
-        ),
-        ("meta", ["email", "phone", "fn", "ln", "ct", "country", "zip"]),
-        ("google", ["Email", "Phone", "First Name", "Last Name", "Country", "Zip"]),
-    ],
-)
-def test_platform_headers_exact(platform: str, headers: list[str]) -> None:
-    data, summary = platform_file(_contacts(), platform)
-    assert data.decode("utf-8").splitlines()[0] == ",".join(headers)
-    assert summary.rows_written == len(_read(data))
-
-
-def test_rows_without_contact_are_counted() -> None:
-    _, summary = platform_file(_contacts(), "hubspot")
-    # d has an invalid e-mail and no phone, e has neither
-    assert summary.no_contact == 2 and summary.rows_written == 4
-    assert any("2 customers have no usable e-mail or phone" in m for m in summary.messages())
-    _, mc = platform_file(_contacts(), "mailchimp")  # Mailchimp needs an e-mail address
-    assert mc.no_contact == 3 and mc.rows_written == 3
-
-
-def test_plain_platform_phone_is_e164() -> None:
-    out = _read(platform_file(_contacts(), "klaviyo")[0])
-    assert out["Phone Number"].tolist() == ["+447700900123", "", "+33612345678", "+442079460958"]
-    assert out["Email"].iloc[0] == "john.doe@example.com"
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def test_meta_hashes_normalised_values() -> None:
-    out = _read(platform_file(_contacts(), "meta")[0])
-    assert out["email"].iloc[0] == _sha("john.doe@example.com")
-    assert out["phone"].iloc[0] == _sha("447700900123")  # digits only, country code, no +
-    assert out["fn"].iloc[2] == _sha("émilie")
-    assert out["ln"].iloc[3] == _sha("oneil")
-    assert out["country"].iloc[0] == _sha("gb")
-    assert out["email"].iloc[2] == ""  # no e-mail: empty cell, never the hash of ""
-    assert out["email"].str.fullmatch(r"|[0-9a-f]{64}").all()
-
-
-def test_google_hashes_e164_and_gmail_rule_country_zip_plain() -> None:
-    out = _read(platform_file(_contacts(), "google")[0])
-    assert out["Email"].iloc[0] == _sha("john.doe@example.com")
-    assert out["Email"].iloc[1] == _sha("joe@gmail.com")
-    assert out["Phone"].iloc[0] == _sha("+447700900123")
-    assert out["Country"].iloc[0] == "GB" and out["Zip"].iloc[0] == "SW1A 1AA"
-
-
-def test_consent_and_holdout_filters() -> None:
-    df = _contacts().assign(group=["target", "holdout", "target", "target", "target", "target"])
-    _, s = platform_file(df, "hubspot", consent_only=True)
-    assert s.holdout_left_out == 1 and s.no_consent == 2 and s.rows_written == 2
-    with pytest.raises(ValueError, match="no consent column"):
-        platform_file(df.drop(columns="consent"), "meta", consent_only=True)
-
-
-@pytest.mark.parametrize(
-    ("raw", "country", "expected"),
-    [
-        ("07700 900123", "GB", "+447700900123"),
-        ("+44 (0)7700 900123", "GB", "+447700900123"),
-        ("0044 7700 900123", "GB", "+447700900123"),
-        ("447700900123", "GB", "+447700900123"),
-        ("06 12 34 56 78", "FR", "+33612345678"),
-        ("030 1234567", "DE", "+49301234567"),
-        ("06 1234 5678", "IT", "+390612345678"),  # Italy keeps the 0
-        ("(212) 555-0100", "US", "+12125550100"),
-        ("1-212-555-0100", "US", "+12125550100"),
-        (7700900123.0, "GB", "+447700900123"),
-        ("12", "GB", None),
-        ("call me", "GB", None),
-        (None, "GB", None),
-    ],
-)
-def test_normalise_phone(raw: object, country: str, expected: str | None) -> None:
-    assert normalise_phone(raw, country) == expected
-
-
-def test_unknown_platform_is_a_clear_error() -> None:
-    with pytest.raises(ValueError, match="Unknown platform"):
-        platform_file(_contacts(), "myspace")
+def test_infinite_and_missing_values_are_blank_and_excel_does_not_raise() -> None:
+    df = pd.DataFrame({"a": [1.5, np.inf, -np.inf, np.nan], "b": ["x", None, "y", "z"], "c": [1, 2, 3, 4]})
+    df["o"] = pd.Series([np.inf, "t", None, 2.0], dtype=object)
+    back = pd.read_csv(io.BytesIO(to_csv_bytes(df)), encoding="utf-8-sig", keep_default_na=False, dtype=str)
+    assert back["a"].tolist() == ["1.5", "", "", ""]
+    assert back["o"].tolist()[0] == "" and back["b"].tolist()[1] == ""
+    ws = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(df))).active
+    assert [ws.cell(row=r, column=1).value for r in range(2, 6)] == [1.5, None, None, None]
+    assert ws.cell(row=2, column=4).value is None

@@ -1,0 +1,333 @@
+"""The audience of a campaign: who is sent to, who is held out, who was left out and why.
+
+One audience feeds every file of an export (spreadsheets, zips, platform files, the CLI), so they
+all agree. Its steps, in order: the customers of the chosen segments; those who agreed to marketing
+(when asked); those the destination can reach (an e-mail address, a phone number, ...); one customer
+per e-mail address or phone number; and only then the holdout, drawn at random within each segment
+with a seed the user can change. Drawing after the filters keeps target and control comparable, and
+no holdout customer is ever in a send list.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from segmentation.catalog import CustomerTable
+from segmentation.outputs.contacts import PHONE_PROBLEMS, ContactDetails, contact_details, read_consent
+from segmentation.outputs.export import (
+    DEFAULT_CONTACT_COLUMNS,
+    DEFAULT_FACT_COLUMNS,
+    safe_file_name,
+    to_csv_bytes,
+    to_xlsx_bytes,
+)
+from segmentation.segments import Segmentation
+
+Reach = Literal["any", "email", "phone", "email_or_phone"]
+REACH_WORDS: dict[str, str] = {
+    "any": "contact details (not needed)",
+    "email": "e-mail address",
+    "phone": "phone number",
+    "email_or_phone": "e-mail address or phone number",
+}
+TARGET, HOLDOUT = "target", "holdout"
+
+
+@dataclass(frozen=True)
+class Audience:
+    """The customers of one campaign export.
+
+    ``rows``: ``customer_id``, ``segment``, the chosen columns and ``group`` (``"target"`` or
+    ``"holdout"``), in segment order. ``contacts``: the normalised contact details of the same rows
+    (same order), whatever columns were chosen. The counts say who was left out and why.
+    """
+
+    rows: pd.DataFrame
+    contacts: pd.DataFrame
+    reach: str
+    consent_only: bool
+    holdout_share: float
+    seed: int
+    selected: int
+    left_out: dict[str, int]
+    phone_problems: dict[str, int] = field(default_factory=dict)
+    unknown_countries: dict[str, int] = field(default_factory=dict)
+    unknown_consent: dict[str, int] = field(default_factory=dict)
+    blank_consent: int = 0
+
+    @property
+    def is_target(self) -> np.ndarray:
+        return self.rows["group"].eq(TARGET).to_numpy()
+
+    def send(self) -> pd.DataFrame:
+        """The send list: target customers only, without the group column."""
+        return self.rows[self.is_target].drop(columns="group").reset_index(drop=True)
+
+    def held_out(self) -> pd.DataFrame:
+        """The holdout (control group) with the same columns as the send list."""
+        return self.rows[~self.is_target].drop(columns="group").reset_index(drop=True)
+
+    def groups(self) -> pd.DataFrame:
+        """Every customer of the campaign with their group, kept for measuring the campaign later."""
+        return self.rows[["customer_id", "segment", "group"]].reset_index(drop=True)
+
+    def messages(self) -> list[str]:
+        """Plain sentences on what the lists hold and what was left out."""
+        n_hold = int((~self.is_target).sum())
+        out = [f"{len(self.rows) - n_hold:,} customers are in the send list."]
+        if n_hold:
+            out.append(
+                f"{n_hold:,} customers ({self.holdout_share:.0%} of each segment, seed {self.seed}) are held "
+                "out as a control group: they are in no send list or platform file."
+            )
+        if self.consent_only:
+            for answer, n in list(self.unknown_consent.items())[:5]:
+                out.append(f"{n:,} customers have consent '{answer}': treated as no consent.")
+            if len(self.unknown_consent) > 5:
+                rest = sum(list(self.unknown_consent.values())[5:])
+                out.append(
+                    f"{rest:,} customers have other consent answers we do not know: treated as no consent."
+                )
+            if self.blank_consent:
+                out.append(f"{self.blank_consent:,} customers have no consent answer: treated as no consent.")
+        if self.left_out.get("no_consent"):
+            out.append(
+                f"{self.left_out['no_consent']:,} customers have not agreed to marketing and were left out."
+            )
+        if self.left_out.get("no_contact"):
+            out.append(
+                f"{self.left_out['no_contact']:,} customers have no usable {REACH_WORDS[self.reach]} "
+                "and were left out."
+            )
+        if self.left_out.get("duplicate"):
+            out.append(
+                f"{self.left_out['duplicate']:,} customers share an e-mail address or phone number with a "
+                "customer listed before them and were left out (each address is imported once)."
+            )
+        for problem, n in self.phone_problems.items():
+            out.append(f"Phone numbers left out, never guessed: {n:,} {PHONE_PROBLEMS[problem]}.")
+        if self.unknown_countries:
+            named = ", ".join(f"'{c}' ({n:,})" for c, n in list(self.unknown_countries.items())[:5])
+            out.append(f"Countries we do not recognise: {named}.")
+        return out
+
+
+def _segment_codes(seg: Segmentation, segments: Iterable[str | int] | None) -> list[int]:
+    if segments is None:
+        return list(range(len(seg.names)))
+    codes: list[int] = []
+    for s in segments:
+        if isinstance(s, str):
+            if s not in seg.names:
+                raise ValueError(f'There is no segment called "{s}". Pick one of: {", ".join(seg.names)}.')
+            code = seg.names.index(s)
+        else:
+            code = int(s)
+            if not 0 <= code < len(seg.names):
+                raise ValueError(f"Segment number {code} does not exist.")
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def holdout_mask(codes: np.ndarray, ids: np.ndarray, share: float, seed: int) -> np.ndarray:
+    """Exactly ``round(share * n)`` holdout customers in each segment, drawn with ``seed``.
+
+    The draw depends only on the seed, the segment and its customers (taken in id order), not on
+    the other segments exported or the row order.
+    """
+    mask = np.zeros(len(codes), dtype=bool)
+    for code in np.unique(codes):
+        where = np.flatnonzero(codes == code)
+        where = where[np.argsort(ids[where], kind="stable")]
+        n_hold = int(np.floor(share * len(where) + 0.5))
+        rng = np.random.default_rng([int(seed), int(code)])
+        mask[rng.choice(where, size=n_hold, replace=False)] = True
+    return mask
+
+
+def _first_of_each_contact(email: np.ndarray, phone: np.ndarray, use_phone: bool) -> np.ndarray:
+    """True for customers whose e-mail (and phone, if used) no earlier customer has."""
+    seen: set[str] = set()
+    keep = np.ones(len(email), dtype=bool)
+    for i, (e, p) in enumerate(zip(email, phone, strict=True)):
+        keys = [k for k in (("e:" + e) if e else "", ("p:" + p) if use_phone and p else "") if k]
+        if any(k in seen for k in keys):
+            keep[i] = False
+        seen.update(keys)
+    return keep
+
+
+def build_audience(
+    table: CustomerTable,
+    seg: Segmentation,
+    *,
+    segments: Iterable[str | int] | None = None,
+    columns: Sequence[str] | None = None,
+    reach: Reach = "any",
+    consent_only: bool = False,
+    holdout_share: float = 0.0,
+    seed: int = 0,
+    default_country: str | None = None,
+    contacts: ContactDetails | None = None,
+) -> Audience:
+    """The audience of a campaign export (see the module docstring for the order of the steps).
+
+    Parameters
+    ----------
+    table, seg : CustomerTable, Segmentation
+        The customers and their segments.
+    segments : iterable of str or int, optional
+        Segment names or codes to export; all segments when omitted.
+    columns : sequence of str, optional
+        Columns of the spreadsheet lists after ``customer_id`` and ``segment``. Default: the contact
+        columns the table has plus a few key facts. Platform files never depend on them.
+    reach : {"any", "email", "phone", "email_or_phone"}
+        What a customer needs to be reachable; ``"any"`` keeps customers without contact details.
+    consent_only : bool
+        Keep only customers whose consent answer reads as yes (English or Chinese).
+    holdout_share : float
+        Share of each segment held out as a control group, from 0 to 0.99.
+    seed : int
+        Seed of the holdout draw: the same seed gives the same holdout.
+    default_country : str, optional
+        ISO-2 country of customers without a country, used for phone numbers written without code.
+    contacts : ContactDetails, optional
+        :func:`~segmentation.outputs.contacts.contact_details` of the table, if already computed.
+    """
+    if not 0.0 <= holdout_share < 1.0:
+        raise ValueError("The holdout share must be between 0% and 99%.")
+    if reach not in REACH_WORDS:
+        raise ValueError(f'Unknown reach "{reach}": choose one of {", ".join(REACH_WORDS)}.')
+    frame = table.frame
+    if columns is None:
+        columns = [c for c in (*DEFAULT_CONTACT_COLUMNS, *DEFAULT_FACT_COLUMNS) if c in frame.columns]
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"These columns are not in the customer table: {', '.join(missing)}.")
+    columns = [c for c in columns if c not in ("customer_id", "segment", "group")]
+    if consent_only and "consent" not in frame.columns:
+        raise ValueError("The data has no consent column, so consenting customers cannot be picked.")
+
+    codes = _segment_codes(seg, segments)
+    labels = seg.labels[seg.labels.isin(codes)]
+    order = np.argsort(pd.Categorical(labels.to_numpy(), categories=codes).codes, kind="stable")
+    labels = labels.iloc[order]
+    ids = labels.index.astype(str).to_numpy()
+    found = contacts or contact_details(frame, default_country)
+    details = found.frame.reindex(labels.index)
+
+    consent_ok = np.ones(len(ids), dtype=bool)
+    unknown_consent: dict[str, int] = {}
+    blank = 0
+    if consent_only:
+        consent_ok, unknown_consent, blank = read_consent(frame["consent"].reindex(labels.index))
+    has_email, has_phone = details["email"].ne("").to_numpy(), details["phone"].ne("").to_numpy()
+    reachable = {
+        "any": np.ones(len(ids), dtype=bool),
+        "email": has_email,
+        "phone": has_phone,
+        "email_or_phone": has_email | has_phone,
+    }[reach]
+    kept = consent_ok & reachable
+    unique = np.zeros(len(ids), dtype=bool)
+    unique[kept] = _first_of_each_contact(
+        details["email_key"].to_numpy()[kept], details["phone"].to_numpy()[kept], reach != "email"
+    )
+    problems = details["phone_problem"][consent_ok]
+    phone_problems = {str(k): int(v) for k, v in problems[problems != ""].value_counts().items()}
+    unknown_countries: dict[str, int] = {}
+    if found.unknown_countries:
+        written = frame["country"].reindex(labels.index)[consent_ok].astype(object)
+        counts = written.dropna().map(lambda v: str(v).strip()).value_counts()
+        unknown_countries = {c: int(counts[c]) for c in found.unknown_countries if c in counts.index}
+
+    out = pd.DataFrame({"customer_id": ids[unique]})
+    names = pd.Categorical.from_codes(labels.to_numpy()[unique], categories=list(seg.names))  # type: ignore[call-overload]
+    out["segment"] = names.remove_unused_categories().reorder_categories(
+        [seg.names[c] for c in codes if seg.names[c] in set(names)]
+    )
+    kept_index = labels.index[unique]
+    out = pd.concat([out, frame.reindex(kept_index)[columns].reset_index(drop=True)], axis=1)
+    hold = holdout_mask(labels.to_numpy()[unique], ids[unique], holdout_share, seed)
+    out["group"] = np.where(hold, HOLDOUT, TARGET)
+    return Audience(
+        rows=out,
+        contacts=details[unique].reset_index(drop=True),
+        reach=reach,
+        consent_only=consent_only,
+        holdout_share=holdout_share,
+        seed=int(seed),
+        selected=len(ids),
+        left_out={
+            "no_consent": int((~consent_ok).sum()),
+            "no_contact": int((consent_ok & ~reachable).sum()),
+            "duplicate": int((kept & ~unique).sum()),
+        },
+        phone_problems=phone_problems,
+        unknown_countries=unknown_countries,
+        unknown_consent=unknown_consent,
+        blank_consent=blank,
+    )
+
+
+def campaign_list(
+    table: CustomerTable,
+    seg: Segmentation,
+    *,
+    segments: Iterable[str | int] | None = None,
+    columns: Sequence[str] | None = None,
+    holdout_share: float = 0.0,
+    random_state: int = 0,
+) -> pd.DataFrame:
+    """One row per customer of the chosen segments with ``group`` target/holdout (see
+    :func:`build_audience`; this keeps every customer, reachable or not)."""
+    audience = build_audience(
+        table, seg, segments=segments, columns=columns, holdout_share=holdout_share, seed=random_state
+    )
+    return audience.rows if holdout_share > 0 else audience.rows.drop(columns="group")
+
+
+def campaign_zip(audience: Audience, fmt: Literal["csv", "xlsx"] = "csv") -> bytes:
+    """A zip with a send file and, with a holdout, a hold-out file per segment, plus the groups file.
+
+    ``send/01_Champions.csv`` holds only target customers; ``hold_out/01_Champions.csv`` the control
+    group; ``groups.csv`` every customer with their group (``customer_id, segment, group``) for
+    measuring the campaign later.
+    """
+    if fmt not in ("csv", "xlsx"):
+        raise ValueError('Choose "csv" or "xlsx".')
+    rows = audience.rows
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for i, name in enumerate(rows["segment"].cat.categories, start=1):
+            for folder, group in (("send", TARGET), ("hold_out", HOLDOUT)):
+                part = rows[(rows["segment"] == name) & (rows["group"] == group)].drop(columns="group")
+                if part.empty:
+                    continue
+                stem = f"{folder}/{i:02d}_{safe_file_name(str(name))}"
+                part = part.reset_index(drop=True)
+                data = to_csv_bytes(part) if fmt == "csv" else to_xlsx_bytes(part, sheet_name=str(name))
+                zf.writestr(f"{stem}.{fmt}", data)
+        if audience.holdout_share > 0:
+            zf.writestr("groups.csv", to_csv_bytes(audience.groups()))
+    return buf.getvalue()
+
+
+__all__ = [
+    "HOLDOUT",
+    "REACH_WORDS",
+    "TARGET",
+    "Audience",
+    "build_audience",
+    "campaign_list",
+    "campaign_zip",
+    "holdout_mask",
+]
