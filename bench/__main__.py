@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-MODULES = ("intake", "events", "engine", "end_to_end", "app", "cold_start", "value")
+MODULES = ("intake", "events", "engine", "end_to_end", "app", "cold_start", "value", "concurrency")
 
 
 def main(argv: list[str]) -> None:

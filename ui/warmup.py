@@ -1,7 +1,8 @@
 """Work done once per server process, in the background, so that no user waits for it.
 
-The first UMAP call in a fresh process compiles for tens of seconds, and the sample store takes a
-few seconds to prepare: both start when the app starts, while the user reads the Data page.
+The first UMAP call in a fresh process compiles for tens of seconds, the sample store takes a few
+seconds to prepare and the one-click demo's k scan a few more: all start when the app starts, while
+the user reads the Data page. The demo is computed once per server (ui/demo.py), not per session.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ log = logging.getLogger("segmentation_studio")
 
 
 def _warm() -> None:
-    from ui import data
+    from ui import demo
 
     try:
-        data.load_sample("store")
+        demo.bundle()  # the sample store, then the demo's segmentation and profiles
     except Exception:  # a missing sample must not break the app; the Data page reports it when asked
-        log.exception("preloading the sample store failed")
+        log.exception("preparing the sample store and the demo failed")
     warm_up(large=False)  # the common path only: the large-table path compiles when first needed
 
 

@@ -16,6 +16,7 @@ from segmentation.intake.dates import (
 from segmentation.intake.evidence import analyse_decimal_comma, present, role_from_header, why_left_out
 from segmentation.intake.io import RawTable, connect, read_table
 from segmentation.intake.ledger import REASON_LABELS, Intake, Ledger
+from segmentation.intake.limits import LimitError, Limits
 from segmentation.intake.prepare import load, prepare
 from segmentation.intake.roles import ROLE_BY_NAME
 from segmentation.intake.schema import (
@@ -35,6 +36,8 @@ __all__ = [
     "DateGuess",
     "Intake",
     "Ledger",
+    "LimitError",
+    "Limits",
     "Mapping",
     "RawTable",
     "ReadOptions",

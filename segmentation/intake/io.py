@@ -34,6 +34,7 @@ from segmentation.intake.csv_reader import (
     western,
 )
 from segmentation.intake.excel import read_sheet
+from segmentation.intake.limits import Limits, check_columns, check_file, check_rows
 
 Source = str | os.PathLike[str] | bytes | IO[bytes]
 #: Rows read up front: enough for ``schema.suggest_mapping`` (its default sample) and previews.
@@ -153,6 +154,7 @@ def read_table(
     sheet: str | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
     options: ReadOptions | None = None,
+    limits: Limits | None = None,
 ) -> RawTable:
     """Read a CSV/TSV (optionally gzipped), Excel or Parquet file into DuckDB, all columns as text.
 
@@ -172,6 +174,8 @@ def read_table(
         Connection to load into; a new in-memory one by default.
     options : ReadOptions, optional
         Separator, encoding and header row chosen by the user instead of detected.
+    limits : Limits, optional
+        The most bytes, rows and columns the file may have; :meth:`Limits.current` by default.
 
     Returns
     -------
@@ -180,9 +184,11 @@ def read_table(
     Raises
     ------
     DataError
-        With a plain message when the file is empty, has only a header, is not a table, etc.
+        With a plain message when the file is empty, has only a header, is not a table, etc.; a
+        ``LimitError`` naming the limit when the file is over one of ``limits``.
     """
     con = con if con is not None else connect()
+    limits = limits if limits is not None else Limits.current()
     label = name or (str(source) if isinstance(source, str | os.PathLike) else "the file")
     label = Path(label).name
     path, owned = _spool(source)
@@ -191,14 +197,15 @@ def read_table(
         if not head.strip(b" \t\r\n\x00"):
             raise DataError(f"{label} is empty. Export the data again and upload a file with rows in it.")
         kind = _container(head, name or str(path))
+        check_file(path, kind, label, limits, con)  # before any reader starts: bounded work per upload
         table = f"raw_{uuid.uuid4().hex[:10]}"
         with reading(label):
             if kind in ("xlsx", "xls"):
-                raw = _load_excel(con, path, table, kind, sheet, label, options)
+                raw = _load_excel(con, path, table, kind, sheet, label, options, limits)
             elif kind == "parquet":
                 raw = _load_parquet(con, path, table, label)
             else:
-                raw = _load_text(con, path, table, kind == "gzip", label, options)
+                raw = _load_text(con, path, table, kind == "gzip", label, options, limits)
                 if owned is not None:  # the view reads the spooled upload: it lives as long as the table
                     raw.csv.owned.append(owned)  # type: ignore[union-attr]
                     owned = None
@@ -271,10 +278,17 @@ def _container(head: bytes, name: str) -> str:
 
 
 def _load_text(
-    con: duckdb.DuckDBPyConnection, path: Path, table: str, gz: bool, label: str, options: ReadOptions | None
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: str,
+    gz: bool,
+    label: str,
+    options: ReadOptions | None,
+    limits: Limits,
 ) -> RawTable:
     """A view over the CSV: format, encoding and header from the first bytes; nothing is parsed yet."""
     source, columns, encoding, notes = open_csv(path, gz, label, options)
+    check_columns(label, len(columns), limits)
     con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {source.sql(tuple(columns))}")
     return RawTable(
         con=con,
@@ -314,11 +328,15 @@ def _load_excel(
     sheet: str | None,
     label: str,
     options: ReadOptions | None = None,
+    limits: Limits | None = None,
 ) -> RawTable:
     """Load one sheet of a workbook (see ``excel.read_sheet``) as a table of text."""
     import pyarrow as pa
 
     found = read_sheet(path, sheet, label, options)
+    if limits is not None:
+        check_columns(label, len(found.columns), limits)
+        check_rows(label, len(found.body), limits)
     data = {c: pa.array([row[i] for row in found.body], pa.string()) for i, c in enumerate(found.columns)}
     con.register(f"{table}_arrow", pa.table(data))
     con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_arrow")

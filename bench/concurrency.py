@@ -1,0 +1,187 @@
+"""Ten people at once: 10 Chromium sessions click the one-click demo at the same moment, then open
+Profiles, Map and Export (with a CSV download), against one freshly started app server.
+
+Prints the time until all 10 were served, the errors, and the server's peak memory (RSS of the
+server process and its children, sampled every 0.2 s), next to the targets, with the machine load.
+
+    python -m bench concurrency
+    BENCH_SESSIONS=4 python -m bench concurrency
+    BENCH_APP_ROOT=path/to/another/checkout python -m bench concurrency   # e.g. a copy of main
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.browser.harness import CHROMIUM_FLAGS, _free_port, chromium_path
+
+ROOT = Path(__file__).resolve().parents[1]
+SESSIONS = int(os.environ.get("BENCH_SESSIONS", "10"))
+TARGET_S, TARGET_MB = 15.0, 2560.0
+TIMEOUT_MS = 300_000
+SETTLE_S = float(os.environ.get("BENCH_SETTLE", "45"))
+PID: list[int] = []
+
+
+def _load() -> str:
+    return f"load {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """RSS of ``pid`` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo.extend(children.get(p, []))
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+class PeakRss(threading.Thread):
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.stop = pid, 0.0, threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            self.peak = max(self.peak, _tree_rss_mb(self.pid))
+            time.sleep(0.2)
+
+
+def start_server(root: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.fileWatcherType", "none"],
+        cwd=root, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("the app did not start within 90 s")
+
+
+async def _see(page, text: str) -> None:
+    await page.get_by_text(text, exact=False).first.wait_for(timeout=TIMEOUT_MS)
+
+
+async def _session(browser, url: str, ready: asyncio.Event, opened: list[int]) -> dict[str, float]:
+    context = await browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+    page = await context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    times: dict[str, float] = {}
+    try:
+        await page.goto(url)
+        await _see(page, "Your customer data")
+        opened.append(1)
+        await ready.wait()
+        start = time.perf_counter()
+        await page.get_by_role("button", name="One-click demo").click()
+        await _see(page, "What to do")
+        times["demo + Profiles"] = time.perf_counter() - start
+        await page.get_by_role("link", name="Map").first.click()
+        await page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=TIMEOUT_MS)
+        await _see(page, "Drag on the map")
+        times["Map"] = time.perf_counter() - start
+        await page.get_by_role("link", name="Export").first.click()
+        await _see(page, "Campaign lists")
+        async with page.expect_download(timeout=TIMEOUT_MS) as info:
+            await page.get_by_role("button", name="One CSV file").click()
+        download = await info.value
+        if failure := await download.failure():  # the browser gave up on the file
+            print(f"  session download failed: {failure}", flush=True)
+            times["error"] = 1.0
+        times["Export + download"] = time.perf_counter() - start
+        if await page.locator('[data-testid="stException"]').count():
+            times["error"] = 1.0
+    except Exception as exc:  # a timeout or a crash counts as an error of this session
+        print(f"  session error: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}", flush=True)
+        times["error"] = 1.0
+    finally:
+        await context.close()
+    return times
+
+
+async def _drive(url: str) -> list[dict[str, float]]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        ready, opened = asyncio.Event(), []
+        tasks = [asyncio.create_task(_session(browser, url, ready, opened)) for _ in range(SESSIONS)]
+        while len(opened) < SESSIONS and not all(t.done() for t in tasks):
+            await asyncio.sleep(0.1)
+        # The first visit starts the server's warm-up (sample store, map engine, and the demo where the
+        # app precomputes it): a server that has been up a little while, as in production.
+        await asyncio.sleep(SETTLE_S)
+        print(
+            f"  {SESSIONS} sessions on the Data page, server at {_tree_rss_mb(PID[0]):.0f} MB; {_load()}",
+            flush=True,
+        )
+        ready.set()  # every session shows the Data page: all click at the same moment
+        results = await asyncio.gather(*tasks)
+        await browser.close()
+    return list(results)
+
+
+def main() -> None:
+    root = Path(os.environ.get("BENCH_APP_ROOT", ROOT)).resolve()
+    print(f"{SESSIONS} sessions against the app in {root.name}; machine {_load()} before", flush=True)
+    proc, url = start_server(root)
+    sampler = PeakRss(proc.pid)
+    sampler.start()
+    try:
+        PID.append(proc.pid)
+        results = asyncio.run(_drive(url))
+    finally:
+        sampler.stop.set()
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    errors = sum(1 for r in results if "error" in r)
+    served = [r for r in results if "error" not in r]
+    print(f"  machine {_load()} after")
+    for step in ("demo + Profiles", "Map", "Export + download"):
+        values = sorted(r[step] for r in served if step in r)
+        if values:
+            print(
+                f"  {step:<18}: first {values[0]:5.1f} s, last {values[-1]:5.1f} s ({len(values)} sessions)"
+            )
+    last = max((r["Export + download"] for r in served), default=float("nan"))
+    ok = errors == 0 and len(served) == SESSIONS and last <= TARGET_S
+    print(f"  all {SESSIONS} served in : {last:.1f} s, {errors} errors (target: <= {TARGET_S:.0f} s, "
+          f"no error: {'ok' if ok else 'over'})")  # fmt: skip
+    print(f"  server peak RSS   : {sampler.peak:.0f} MB (target <= {TARGET_MB:.0f} MB: "
+          f"{'ok' if sampler.peak <= TARGET_MB else 'over'})")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
