@@ -46,7 +46,7 @@ browser:
 
 test: install $(DEV_STAMP) browser
 	$(VENV)/bin/lint-imports --no-cache
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 test-fast: install $(DEV_STAMP)
 	$(PY) -m pytest tests/core tests/app -x -q

@@ -112,10 +112,21 @@ def test_the_first_paint_shows_the_apps_own_menu(browser):
                 break
             pg.wait_for_timeout(25)
         screenshot(pg, "00_first_paint")
-        raw = {"app", "criteria", "data", "export", "help", "map", "profiles", "segments"}
+        raw = {
+            "app",
+            "criteria",
+            "data",
+            "export",
+            "help",
+            "map",
+            "measure",
+            "movement",
+            "profiles",
+            "segments",
+        }
         assert all(not raw & set(links) for links in seen), seen
         assert [t.split("\n")[-1] for t in seen[-1]] == [
-            "Data", "Criteria", "Segments", "Map", "Profiles", "Export", "Help & glossary",
+            "Data", "Criteria", "Segments", "Map", "Profiles", "Movement", "Export", "Measure", "Help & glossary",
         ], seen  # fmt: skip
         pg.context.close()
     finally:
