@@ -4,9 +4,8 @@ import datetime as dt
 
 import streamlit as st
 
-from segmentation import recipe
 from segmentation.outputs import movement_chart, to_csv_bytes
-from ui import widgets
+from ui import compute, widgets
 
 dataset = widgets.require_dataset()
 active = widgets.require_segmentation()
@@ -22,7 +21,7 @@ left, right = st.columns(2)
 start = left.date_input("From", value=reference - dt.timedelta(days=90), key="movement_from")
 end = right.date_input("To", value=reference, max_value=reference, key="movement_to")
 with widgets.friendly_errors("Comparing the two dates"):
-    first, second, moved = recipe.compare_dates(active.recipe, dataset, str(start), str(end))
+    first, second, moved = compute.movement(dataset, active, str(start), str(end))
 
 counts = moved.counts()
 cols = st.columns(4)

@@ -303,16 +303,38 @@ def moments(
 
 
 def compare_dates(
-    recipe: Recipe, dataset: Dataset, start: str | pd.Timestamp, end: str | pd.Timestamp
+    recipe: Recipe,
+    dataset: Dataset,
+    start: str | pd.Timestamp,
+    end: str | pd.Timestamp,
+    *,
+    current: Segmentation | None = None,
 ) -> tuple[Moment, Moment, Movement]:
-    """Two dates of a loaded order history: each moment's segments and the movement between them."""
+    """Two dates of a loaded order history: each moment's segments and the movement between them.
+
+    ``current`` is the segmentation of ``dataset`` itself as the user sees it: both dates then use
+    its segments and names (clusters fitted on the loaded data, as ``current`` was), so "Segment 3"
+    on this screen is the "Segment 3" of every other screen.
+    """
     days = [_when(start), _when(end)]
     if days[0] >= days[1]:
         raise DataError("The 'from' date must come before the 'to' date.")
+    if current is not None:
+        recipe = _as_current(recipe, dataset.table, current)
     predicted = recipe.method in CLUSTER_METHODS and "predictive" in recipe.spec.families
     pair = [as_of(dataset, d, predictions=predicted) for d in days]
     first, second = _moments(recipe, [f"{d:%Y-%m-%d}" for d in days], pair)
     return first, second, _movement(first, second)
+
+
+def _as_current(recipe: Recipe, table: CustomerTable, current: Segmentation) -> Recipe:
+    """The recipe with ``current``'s names and, for clusters, the model fitted on ``table``."""
+    if current.params.get("added_segment"):  # a segment picked by hand on the map is not refitted
+        return recipe
+    named = replace(recipe, names=list(current.names)) if current.params.get("named") else recipe
+    if named.method in CLUSTER_METHODS and named.model is None:
+        return fit(table, named)[1]
+    return named
 
 
 def _movement(first: Moment, second: Moment) -> Movement:

@@ -210,3 +210,14 @@ def report_html(dataset: Dataset, saved) -> str:
         profiles=profiles_for(dataset, seg),
         heat=heatmap(dataset, seg),
     )
+
+
+@st.cache_resource(max_entries=8, show_spinner="Comparing the two dates…")
+def _movement(key: CacheKey, start: str, end: str, _dataset: Dataset, _saved: Any) -> Any:
+    return recipe.compare_dates(_saved.recipe, _dataset, start, end, current=_saved.segmentation)
+
+
+def movement(dataset: Dataset, saved: Any, start: str, end: str) -> Any:
+    """The active segmentation's segments at two dates and the moves between them (cached)."""
+    key = cache_key(dataset, "movement", saved.recipe.to_json(), start, end, seg=saved.segmentation)
+    return _movement(key, start, end, dataset, saved)

@@ -207,3 +207,16 @@ def test_command_line_movement(tmp_path, capsys):
     assert " became " in err and "customers written" in err
     assert cli.main([*argv[:3], "--from", "2011-10-01", "--to", "2011-06-01", "-o", str(out)]) == 2
     assert "must come before" in capsys.readouterr().err
+
+
+def test_movement_of_the_segmentation_on_screen_keeps_its_segments_and_names(dataset):
+    # The app compares the segmentation the user sees: both dates use its segments and (edited) names.
+    rec = recipe.Recipe("kmeans", params={"k": 4}, mappings=dataset.mappings)
+    current = recipe.segment(dataset.table, rec).renamed(["Alpha", "Beta", "Gamma", "Delta"])
+    day_after_last = dataset.table.reference_date
+    first, second, moved = recipe.compare_dates(rec, dataset, "2011-06-01", day_after_last, current=current)
+    assert first.segmentation.names == second.segmentation.names == current.names
+    # At the reference date every order counts, so each customer is where the screen shows them.
+    now = second.segmentation.named.astype(str)
+    pd.testing.assert_series_equal(now, current.named.astype(str).loc[now.index], check_names=False)
+    assert set(moved.transitions["from_segment"]) - {"(new customer)"} <= set(current.names)
