@@ -8,11 +8,9 @@ where the history allows, predictive scores.
 from __future__ import annotations
 
 import hashlib
-import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pandas as pd
@@ -139,22 +137,13 @@ def load_dataset(
         reports.append(_report(source.name, intake))
 
     orders, customers, events = (intakes.get(k) for k in ("transactions", "customers", "events"))
-    extra: dict[str, Any] = {}
-    if events is not None:
-        if "events" in inspect.signature(build_customer_table).parameters:
-            extra["events"] = events.events
-        elif orders is None and customers is None:
-            raise DataError(
-                f"'{events.name}' is an event log; an event log alone cannot make a customer table yet. "
-                "Add the order history or the customer list of the same shop."
-            )
     table = build_customer_table(
         con,
         orders.transactions if orders else None,
         customers.customers if customers else None,
         has_time=orders.has_time if orders else False,
         reference_date=reference_date,
-        **extra,
+        events=events.events if events else None,
     )
     notes: list[str] = []
     if predictions and orders is not None and orders.transactions is not None:

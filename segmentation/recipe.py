@@ -152,7 +152,8 @@ def assign_frozen(table: CustomerTable, recipe: Recipe) -> Segmentation:
 def fit(
     table: CustomerTable, recipe: Recipe, encoded: tuple[CriteriaEncoder, np.ndarray] | None = None
 ) -> tuple[Segmentation, Recipe]:
-    """Fit the recipe's segments on ``table``; the recipe returned carries the fitted model (clusters)."""
+    """Fit the recipe's segments on ``table``; the recipe returned carries what a rerun must reuse
+    (the fitted model of clusters, the band edges of RFM grids)."""
     fitted = None
     if recipe.method in CLUSTER_METHODS:
         encoded = encoded or encode(table, recipe.spec)
@@ -175,8 +176,8 @@ def fit(
                 "The recipe's segment names do not match the number of segments found in this data."
             )
         seg = seg.renamed(recipe.names)
-    if fitted is None:
-        return seg, recipe
+    if fitted is None:  # rules: what the run learned is the RFM bands, if any
+        return seg, with_fitted(recipe, seg)
     X = (
         fitted.encoder.transform(table.frame.sort_index(kind="stable"))
         if recipe.method == "hdbscan"

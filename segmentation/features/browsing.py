@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from segmentation.errors import quote_relation
-from segmentation.features.order_features import n_customers
+from segmentation.features.order_features import n_customers, relation_columns
 
 #: Canonical event types (``event_type`` holds one of them).
 EVENT_TYPES = ("view", "cart", "favourite", "purchase", "review", "rating", "other")
@@ -28,17 +28,7 @@ __all__ = ["EVENT_COUNTS", "EVENT_REQUIRED", "EVENT_TYPES", "event_columns", "ev
 
 def event_columns(con: duckdb.DuckDBPyConnection, events: str) -> set[str]:
     """Columns of the events relation; a plain error when it is missing or lacks a required column."""
-    rel = quote_relation(events)
-    try:
-        cols = {d[0] for d in con.execute(f"SELECT * FROM {rel} LIMIT 0").description}
-    except duckdb.Error as err:
-        raise ValueError(f"The event log '{events}' could not be found.") from err
-    missing = [c for c in EVENT_REQUIRED if c not in cols]
-    if missing:
-        raise ValueError(
-            f"The event log lacks the column(s) {', '.join(missing)}; map them on the data page."
-        )
-    return cols
+    return relation_columns(con, events, EVENT_REQUIRED, "event log")
 
 
 def last_event(con: duckdb.DuckDBPyConnection, events: str) -> pd.Timestamp | None:

@@ -27,6 +27,20 @@ def slug(value: object) -> str:
     return re.sub(r"[^0-9a-z]+", "_", str(value).lower()).strip("_")[:40] or "blank"
 
 
+def relation_columns(
+    con: duckdb.DuckDBPyConnection, relation: str, required: Sequence[str], what: str
+) -> set[str]:
+    """Columns of a canonical relation; a plain error when it is missing or lacks a required column."""
+    try:
+        cols = {d[0] for d in con.execute(f"SELECT * FROM {quote_relation(relation)} LIMIT 0").description}
+    except duckdb.Error as err:
+        raise ValueError(f"The {what} '{relation}' could not be found.") from err
+    missing = [c for c in required if c not in cols]
+    if missing:
+        raise ValueError(f"The {what} lacks the column(s) {', '.join(missing)}; map them on the data page.")
+    return cols
+
+
 def _overview(
     con: duckdb.DuckDBPyConnection, rel: str, mixed: Sequence[str]
 ) -> tuple[Any, dict[str, tuple[list[str], bool]]]:
@@ -182,15 +196,7 @@ def transaction_features(
 ) -> tuple[pd.DataFrame, pd.Timestamp | None, dict[str, Feature]]:
     """Aggregate the transactions relation to one row per customer: one scan for the overview, one query."""
     rel = quote_relation(transactions)
-    try:
-        cols = {d[0] for d in con.execute(f"SELECT * FROM {rel} LIMIT 0").description}
-    except duckdb.Error as err:
-        raise ValueError(f"The orders table '{transactions}' could not be found.") from err
-    missing = [c for c in REQUIRED if c not in cols]
-    if missing:
-        raise ValueError(
-            f"The orders table lacks the column(s) {', '.join(missing)}; map them on the data page."
-        )
+    cols = relation_columns(con, transactions, REQUIRED, "orders table")
     mixed = [c for c in ("category", "channel") if c in cols]
     last_ts, ranked = _overview(con, rel, mixed)
     if reference_date is None and last_ts is not None:
