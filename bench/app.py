@@ -1,7 +1,9 @@
 """Server-side rerun times of the app with 100k customers (AppTest, the real pages).
 
-Target (issue 4): a widget change on Profiles or Export reruns in at most 300 ms when cached, and
-switching pages keeps results without recomputing.
+Targets: a widget change on Profiles or Export reruns in at most 300 ms when cached, and switching
+pages keeps results without recomputing (issue 4); the first visit of Profiles takes at most 2 s
+(issue 10; 5.2 s before). CPU seconds are printed beside the wall clock: on a busy machine they are
+the figure to compare.
 """
 
 from __future__ import annotations
@@ -21,10 +23,15 @@ ROOT = Path(__file__).resolve().parents[1]
 N_CUSTOMERS = 100_000
 
 
-def _timed(at: AppTest) -> float:
-    start = time.perf_counter()
+FIRST_PROFILES = "Profiles, first visit (computes profiles)"
+CPU: dict[str, float] = {}
+
+
+def _timed(at: AppTest, name: str = "") -> float:
+    start, cpu = time.perf_counter(), time.process_time()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    CPU[name] = time.process_time() - cpu
     return time.perf_counter() - start
 
 
@@ -48,7 +55,7 @@ def main() -> None:
     at.run()
     figures: dict[str, float] = {}
     at.switch_page("pages/profiles.py")
-    figures["Profiles, first visit (computes profiles)"] = _timed(at)
+    figures[FIRST_PROFILES] = _timed(at, FIRST_PROFILES)
     figures["Profiles, rerun (cached)"] = min(_timed(at) for _ in range(3))
     at.switch_page("pages/export.py")
     figures["Export, first visit (builds the list)"] = _timed(at)
@@ -69,11 +76,13 @@ def main() -> None:
     figures["Segments, rerun (cached)"] = _timed(at)
     width = max(map(len, figures))
     for name, seconds in figures.items():
-        cached = "cached" in name or "kept" in name
-        verdict = ("ok" if seconds <= 0.3 else "over") if cached else ""
-        print(
-            f"{name:<{width}}  {seconds * 1000:8.0f} ms  {'(target <= 300 ms: ' + verdict + ')' if cached else ''}"
+        target = 0.3 if "cached" in name or "kept" in name else 2.0 if name == FIRST_PROFILES else None
+        note = (
+            f"(target <= {target * 1000:.0f} ms: {'ok' if seconds <= target else 'over'})" if target else ""
         )
+        if name in CPU:
+            note += f" CPU {CPU[name] * 1000:.0f} ms"
+        print(f"{name:<{width}}  {seconds * 1000:8.0f} ms  {note}")
 
 
 if __name__ == "__main__":

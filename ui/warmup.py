@@ -1,8 +1,8 @@
 """Work done once per server process, in the background, so that no user waits for it.
 
 The first UMAP call in a fresh process compiles for tens of seconds, the sample store takes a few
-seconds to prepare and the one-click demo's k scan a few more: all start when the app starts, while
-the user reads the Data page. The demo is computed once per server (ui/demo.py), not per session.
+seconds to prepare, the one-click demo's k scan a few more and its detailed map (UMAP) some more: all
+start when the app starts, while the user reads the Data page. The demo is computed once per server (ui/demo.py), not per session.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import threading
 import streamlit as st
 
 from segmentation.explain import warm_up
+from ui import compute
 
 log = logging.getLogger("segmentation_studio")
 
@@ -22,10 +23,17 @@ def _warm() -> None:
     from ui import demo
 
     try:
-        demo.bundle()  # the sample store, then the demo's segmentation and profiles
+        shown = demo.bundle()  # the sample store, then the demo's segmentation and profiles
     except Exception:  # a missing sample must not break the app; the Data page reports it when asked
         log.exception("preparing the sample store and the demo failed")
+        shown = None
     warm_up(large=False)  # the common path only: the large-table path compiles when first needed
+    if shown is None:
+        return
+    try:  # the demo's detailed map, so its visitors never wait for UMAP (it runs in its own thread)
+        compute.umap_job(shown.dataset, shown.spec, shown.segmentation)
+    except RuntimeError:  # the interpreter is shutting down (a short test run): nothing left to warm
+        log.info("the demo's map was not prepared: the app is stopping")
 
 
 @st.cache_resource(show_spinner=False)

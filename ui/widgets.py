@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from segmentation.dataset import SET_ASIDE_LIMIT, Dataset, FileReport
@@ -212,7 +213,29 @@ def selection_summary(table, seg, ids) -> str:
 
 @st.cache_resource(max_entries=128, show_spinner=False)
 def _chart_spec(key: CacheKey, _build) -> dict:
-    return _build().to_dict()
+    spec = _build().to_dict()
+    if "datasets" in spec:
+        spec["datasets"] = {name: _arrow(rows) for name, rows in spec["datasets"].items()}
+    return spec
+
+
+def _arrow(rows):
+    """A chart's rows as the Arrow IPC stream Streamlit sends (it passes bytes through untouched).
+
+    Converted once per cached chart: otherwise every rerun of every session converts thousands of
+    row dicts again, and the cache keeps them alive for the garbage collector to walk after each run.
+    Anything that is not a plain list of rows (GeoJSON, mixed types) is left for Streamlit to handle.
+    """
+    if not (isinstance(rows, list) and rows and isinstance(rows[0], dict)) or "geometry" in rows[0]:
+        return rows
+    try:
+        table = pa.Table.from_pandas(pd.DataFrame.from_records(rows), preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return rows
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
 
 
 def chart(cache_key: CacheKey, build, **kwargs):
