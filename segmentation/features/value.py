@@ -62,6 +62,24 @@ def _booster(kind: str, random_state: int) -> Any:
     return HistGradientBoostingRegressor(loss="poisson", **common, random_state=random_state)  # type: ignore[arg-type]
 
 
+def _bin_edges(matrix: np.ndarray) -> list[np.ndarray]:
+    """Unweighted quantile edges per column, at most 255 bins (the boosters' own limit)."""
+    grid = np.linspace(0, 1, 256)[1:-1]
+    return [
+        np.unique(np.nanquantile(col, grid)) if np.isfinite(col).any() else np.array([]) for col in matrix.T
+    ]
+
+
+def _binned(matrix: np.ndarray, edges: list[np.ndarray]) -> np.ndarray:
+    """Bin numbers per column (missing stays missing). Binned before boosting because, given sample
+    weights, scikit-learn finds its bins by one weighted percentile per threshold, which took most of
+    the fit at scale; with at most 255 distinct values it uses them as they are (binning.py)."""
+    out = np.column_stack(
+        [np.searchsorted(e, col, side="left").astype(float) for col, e in zip(matrix.T, edges, strict=True)]
+    )
+    return np.where(np.isnan(matrix), np.nan, out)
+
+
 class ValueModel(BaseEstimator):  # type: ignore[misc]
     """Expected orders, spend (with an interval) and chance of ordering within a window.
 
@@ -95,11 +113,11 @@ class ValueModel(BaseEstimator):  # type: ignore[misc]
     def fit(self, features: pd.DataFrame, outcomes: pd.DataFrame, window_days: float) -> ValueModel:
         """Learn from ``features`` (history_features) and ``outcomes`` (purchases, spend; absent = 0)
         over the ``window_days`` after the features' cut."""
-        y = outcomes.reindex(features.index).fillna(0.0)
         x = features
         if len(x) > self.max_train:
             keep = np.random.default_rng(self.random_state).choice(len(x), self.max_train, replace=False)
-            x, y = x.iloc[np.sort(keep)], y.iloc[np.sort(keep)]
+            x = x.iloc[np.sort(keep)]
+        y = outcomes.reindex(x.index).fillna(0.0)
         self.features_ = tuple(c for c in features.columns if features[c].notna().any())
         self.window_days_ = float(window_days)
         self.structure_ = BetaGeoGamma(random_state=self.random_state).fit(rfm_from_features(x))
@@ -108,11 +126,13 @@ class ValueModel(BaseEstimator):  # type: ignore[misc]
         if bought.min() == bought.max():
             raise ValueError("Everyone or no one bought again in the training window: nothing to learn.")
         if self.learn:
+            self.bin_edges_ = _bin_edges(matrix)
+            binned = _binned(matrix, self.bin_edges_)
             with threadpool_limits(limits=1, user_api="openmp"):
                 self.purchases_ = _booster("regressor", self.random_state).fit(
-                    matrix, y["purchases"].to_numpy() / base, sample_weight=base
+                    binned, y["purchases"].to_numpy() / base, sample_weight=base
                 )
-                self.buy_ = _booster("classifier", self.random_state).fit(matrix, bought)
+                self.buy_ = _booster("classifier", self.random_state).fit(binned, bought)
         fitted = self._predict(matrix, base)[0] * order_value
         edges = np.unique(np.quantile(fitted, np.linspace(0, 1, _BINS + 1)[1:-1]))
         which = np.searchsorted(edges, fitted)
@@ -131,8 +151,9 @@ class ValueModel(BaseEstimator):  # type: ignore[misc]
         """Expected orders and chance of ordering in the window (BG/NBD alone when not learning)."""
         if not self.learn:
             return base, matrix[:, -1]
+        binned = _binned(matrix, self.bin_edges_)
         with threadpool_limits(limits=1, user_api="openmp"):
-            return self.purchases_.predict(matrix) * base, self.buy_.predict_proba(matrix)[:, 1]
+            return self.purchases_.predict(binned) * base, self.buy_.predict_proba(binned)[:, 1]
 
     def _inputs(self, features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Matrix (history features plus the BG/NBD figures), BG/NBD expected orders, order value."""
@@ -267,10 +288,13 @@ def choose_learning(
     seen = history_outcomes(con, transactions, early, train_cut)
     actual = history_outcomes(con, transactions, train_cut, train_cut + pd.Timedelta(days=half))
     try:
-        scores = [_quality(ValueModel(learn=flag, max_train=30_000, random_state=random_state).fit(past, seen, half)
-                           .predict_frame(now), actual) for flag in (True, False)]  # fmt: skip
+        learned = ValueModel(max_train=30_000, random_state=random_state).fit(past, seen, half)
     except ValueError:
         return True, "Model: BG/NBD corrected by learning."
+    rfm = rfm_from_features(now)  # the same BG/NBD, not corrected: its own figures
+    scores = [
+        _quality(p, actual) for p in (learned.predict_frame(now), learned.structure_.predict_frame(rfm, half))
+    ]
     if scores[0] >= scores[1] or np.isnan(scores[1]):
         return True, "Model: BG/NBD corrected by learning (it predicted this shop's past better)."
     return False, "Model: BG/NBD + Gamma-Gamma alone (learning did not predict this shop's past better)."
