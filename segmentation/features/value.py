@@ -20,7 +20,6 @@ from sklearn.metrics import roc_auc_score
 
 from segmentation.catalog import CustomerTable, Feature
 from segmentation.errors import quote_relation
-from segmentation.features.bgnbd import rfm_from_features
 from segmentation.features.history import (
     MIN_TRAIN_CUSTOMERS,
     HistoryCheck,
@@ -44,8 +43,8 @@ VALUE_COLUMNS = (
     "prediction_note",
 )
 _CHECK_SAMPLE = 50_000
-#: Weights of the learned orders in the spend ranking (the rest: BG/NBD on the freshest history).
-_SPEND_BLENDS = (0.0, 0.25, 0.5, 0.75, 1.0)
+#: Weights of the learned figures tried against BG/NBD + Gamma-Gamma alone (ValueModel's ``blend``).
+_BLENDS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ def fit_value_model(
         con, transactions, train_cut, window, horizon_days, random_state, customers=len(now)
     )
     notes.append(note)
-    model = ValueModel(learn=learn, spend_blend=blend, random_state=random_state).fit(past, outcomes, window)
+    model = ValueModel(learn=learn, blend=blend, random_state=random_state).fit(past, outcomes, window)
     return (
         model.refresh(now),
         now,
@@ -109,23 +108,20 @@ def fit_value_model(
     )  # BG/NBD needs no outcomes: fit it fresh
 
 
-def _quality(predicted: pd.DataFrame, actual: pd.DataFrame) -> float:
-    """AUC of "ordered" plus Spearman correlation of orders: the yardstick of :func:`choose_learning`."""
-    y = actual.reindex(predicted.index).fillna(0.0)["purchases"].to_numpy()
-    if not 0 < (y > 0).sum() < len(y):
+def _yardstick(predicted: pd.DataFrame, actual: pd.DataFrame) -> float:
+    """The backtest's figures summed: AUC of "ordered", Pearson and Spearman correlations of orders and
+    of spend, and the top 20%'s share of spend (nan when the window leaves nothing to rank)."""
+    y = actual.reindex(predicted.index).fillna(0.0)
+    orders, spend = y["purchases"].to_numpy(), y["spend"].to_numpy()
+    if not 0 < (orders > 0).sum() < len(orders) or np.ptp(spend) == 0:
         return float("nan")
-    auc = roc_auc_score(y > 0, predicted["buy_probability"])
-    return float(auc + spearmanr(predicted["expected_purchases"], y)[0])
-
-
-def _spend_quality(predicted: pd.DataFrame, actual: pd.DataFrame) -> float:
-    """Pearson plus Spearman correlation of spend plus the top 20%'s share of it: the spend yardstick."""
-    y = actual.reindex(predicted.index).fillna(0.0)["spend"].to_numpy()
-    spend = predicted["predicted_spend"].to_numpy()
-    if y.sum() <= 0 or np.ptp(y) == 0 or np.ptp(spend) == 0:
-        return float("nan")
-    top = np.argsort(-spend, kind="stable")[: max(1, len(y) // 5)]
-    return float(pearsonr(spend, y)[0] + spearmanr(spend, y)[0] + y[top].sum() / y.sum())
+    top = np.argsort(-predicted["predicted_spend"].to_numpy(), kind="stable")[: max(1, len(spend) // 5)]
+    pairs = ((predicted["expected_purchases"], orders), (predicted["predicted_spend"], spend))
+    return float(
+        roc_auc_score(orders > 0, predicted["buy_probability"])
+        + sum(pearsonr(p, a)[0] + spearmanr(p, a)[0] for p, a in pairs)
+        + spend[top].sum() / spend.sum()
+    )
 
 
 def choose_learning(
@@ -158,8 +154,8 @@ def _judge_learning(
     *,
     customers: int = 0,
 ) -> tuple[bool, float, str]:
-    """:func:`choose_learning`, and the weight of the learned orders in the spend (of
-    ``_SPEND_BLENDS``) that predicted the same half window's spend best."""
+    """:func:`choose_learning`, and the weight of the learned figures (of ``_BLENDS``) whose blend
+    predicted that half window best by the backtest's figures summed; learning is off at weight 0."""
     if customers > _CHECK_SAMPLE:
         view = "_value_check_sample"
         percent = max(1, round(100 * _CHECK_SAMPLE / customers))
@@ -187,24 +183,21 @@ def _judge_learning(
         model = ValueModel(max_train=30_000, random_state=random_state).fit(past, seen, half).refresh(now)
     except ValueError:
         return True, 1.0, f"{unjudged}."
-    # the alternative is what learn=False predicts: BG/NBD + Gamma-Gamma fitted at the cut itself
-    plain = model.fresh_.predict_frame(rfm_from_features(now), half)
-    learned = {w: model.set_params(spend_blend=w).predict_frame(now) for w in _SPEND_BLENDS}
-    scores = (_quality(learned[1.0], actual), _quality(plain, actual))
-    if not scores[0] >= scores[1] and not np.isnan(scores[1]):
+    # blend 0 is what learn=False predicts: BG/NBD + Gamma-Gamma fitted at the cut itself
+    scores = {w: _yardstick(model.set_params(blend=w).predict_frame(now), actual) for w in _BLENDS}
+    blend = max(scores, key=lambda w: -np.inf if np.isnan(scores[w]) else scores[w])
+    if blend == 0:
         return (
             False,
             0.0,
             "Model: BG/NBD + Gamma-Gamma alone (learning did not predict this shop's past better).",
         )
-    spend = {w: _spend_quality(p, actual) for w, p in learned.items()}
-    blend = max(spend, key=lambda w: -np.inf if np.isnan(spend[w]) else spend[w])
     return (
         True,
         blend,
         (
-            f"Model: BG/NBD corrected by learning (it predicted this shop's past better); spend weighs the "
-            f"learned orders {blend:.0%} against BG/NBD alone, the mix that predicted past spend best."
+            f"Model: {blend:.0%} BG/NBD corrected by learning, {1 - blend:.0%} BG/NBD alone: the mix that "
+            "predicted this shop's past best."
         ),
     )
 

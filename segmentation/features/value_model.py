@@ -53,9 +53,10 @@ class ValueModel(BaseEstimator):  # type: ignore[misc]
     (``bgnbd.py``) gives each customer's expected orders, chance of ordering and order value; a
     gradient-boosting model with Poisson loss learns a multiplier on those expected orders (the
     BG/NBD figure is its offset) from the history features, and a gradient-boosting classifier
-    learns the chance of ordering with the BG/NBD chance among its inputs. Spend is the Gamma-Gamma
-    order value times a geometric blend of the learned orders and those of ``fresh_``, the BG/NBD
-    fitted on the features at the cut itself (set by :meth:`refresh`; the training structure until then).
+    learns the chance of ordering with the BG/NBD chance among its inputs. The figures given are a
+    blend of these and those of ``fresh_``, BG/NBD + Gamma-Gamma fitted on the features at the cut
+    itself (set by :meth:`refresh`; the training structure until then). Spend is the blended orders
+    times the Gamma-Gamma order value.
 
     Parameters
     ----------
@@ -63,8 +64,8 @@ class ValueModel(BaseEstimator):  # type: ignore[misc]
         Whether the boosting models correct the BG/NBD figures; without, this is BG/NBD + Gamma-Gamma.
     max_train : int
         Training customers kept at most (a seeded sample beyond it), which bounds the fit time.
-    spend_blend : float
-        Weight of the learned orders in the spend (0: BG/NBD + Gamma-Gamma alone, 1: learned only).
+    blend : float
+        Weight of the learned figures against ``fresh_`` (0: BG/NBD + Gamma-Gamma alone, 1: learned only).
     interval : float
         Coverage of the spend interval (0.8: from the 10th to the 90th percentile).
     random_state : int
@@ -75,12 +76,12 @@ class ValueModel(BaseEstimator):  # type: ignore[misc]
         self,
         learn: bool = True,
         max_train: int = _MAX_TRAIN,
-        spend_blend: float = 1.0,
+        blend: float = 1.0,
         interval: float = 0.8,
         random_state: int = 0,
     ) -> None:
         self.learn = learn
-        self.spend_blend = spend_blend
+        self.blend = blend
         self.max_train = max_train
         self.interval = interval
         self.random_state = random_state
@@ -108,7 +109,7 @@ class ValueModel(BaseEstimator):  # type: ignore[misc]
                     binned, y["purchases"].to_numpy() / base, sample_weight=base
                 )
                 self.buy_ = _booster("classifier", self.random_state).fit(binned, bought)
-        fitted = self._spend(x, self._predict(matrix, base)[0], 1.0)
+        fitted = self._blended(x, *self._predict(matrix, base), 1.0)[2]
         edges = np.unique(np.quantile(fitted, np.linspace(0, 1, _BINS + 1)[1:-1]))
         which = np.searchsorted(edges, fitted)
         tail = (1 - self.interval) / 2
@@ -145,19 +146,23 @@ class ValueModel(BaseEstimator):  # type: ignore[misc]
             self.structure_ = self.fresh_
         return self
 
-    def _spend(self, features: pd.DataFrame, purchases: np.ndarray, scale: float) -> np.ndarray:
-        """Spend in the window times ``scale``: order value times the blend of orders."""
+    def _blended(
+        self, features: pd.DataFrame, purchases: np.ndarray, buy: np.ndarray, scale: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Orders over the window times ``scale``, chance of ordering in the window and spend: the
+        learned figures blended with those of ``fresh_`` (geometric for orders, linear for the chance)."""
         rfm = rfm_from_features(features)
+        w = self.blend if self.learn else 0.0
         plain = self.fresh_.expected_purchases(rfm, self.window_days_ * scale) + 1e-3
-        w = self.spend_blend if self.learn else 0.0
         orders = np.exp(w * np.log(purchases * scale) + (1 - w) * np.log(plain))
-        return orders * self.fresh_.expected_order_value(rfm)
+        chance = w * buy + (1 - w) * (1 - self.fresh_.probability_no_purchase(rfm, self.window_days_))
+        return orders, chance, orders * self.fresh_.expected_order_value(rfm)
 
     def predict_frame(self, features: pd.DataFrame, scale: float = 1.0) -> pd.DataFrame:
         """Expected orders and spend (times ``scale``), spend interval and chance of ordering."""
         matrix, base = self._inputs(features)
-        purchases, buy = self._predict(matrix, base)
-        spend = self._spend(features, purchases, scale) / scale
+        purchases, buy, spend = self._blended(features, *self._predict(matrix, base), scale)
+        purchases, spend = purchases / scale, spend / scale
         which = np.searchsorted(self.interval_edges_, spend)
         low, high = (self.interval_ratios_[which] * spend[:, None]).T
         return pd.DataFrame(
