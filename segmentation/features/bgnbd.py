@@ -152,3 +152,7 @@ class BetaGeoGamma(BaseEstimator):  # type: ignore[misc]
             },
             index=pd.Index(rfm["customer_id"].astype(str), name="customer_id"),
         )
+
+
+#: The two negative log-likelihoods with their gradients (BG/NBD, Gamma-Gamma), for checking them.
+BG_NBD_LOSSES = (_bgnbd_nll, _gg_nll)

@@ -108,20 +108,19 @@ def fit_value_model(
     )  # BG/NBD needs no outcomes: fit it fresh
 
 
-def _yardstick(predicted: pd.DataFrame, actual: pd.DataFrame) -> float:
-    """The backtest's figures summed: AUC of "ordered", Pearson and Spearman correlations of orders and
-    of spend, and the top 20%'s share of spend (nan when the window leaves nothing to rank)."""
+def _yardstick(predicted: pd.DataFrame, actual: pd.DataFrame) -> tuple[float, float]:
+    """AUC of "ordered", and the backtest's figures summed: that AUC, Pearson and Spearman correlations
+    of orders and of spend, and the top 20%'s share of spend (nan when nothing can be ranked)."""
     y = actual.reindex(predicted.index).fillna(0.0)
     orders, spend = y["purchases"].to_numpy(), y["spend"].to_numpy()
     if not 0 < (orders > 0).sum() < len(orders) or np.ptp(spend) == 0:
-        return float("nan")
+        return float("nan"), float("nan")
     top = np.argsort(-predicted["predicted_spend"].to_numpy(), kind="stable")[: max(1, len(spend) // 5)]
     pairs = ((predicted["expected_purchases"], orders), (predicted["predicted_spend"], spend))
-    return float(
-        roc_auc_score(orders > 0, predicted["buy_probability"])
-        + sum(pearsonr(p, a)[0] + spearmanr(p, a)[0] for p, a in pairs)
-        + spend[top].sum() / spend.sum()
-    )
+    auc = float(roc_auc_score(orders > 0, predicted["buy_probability"]))
+    return auc, auc + sum(pearsonr(p, a)[0] + spearmanr(p, a)[0] for p, a in pairs) + spend[
+        top
+    ].sum() / spend.sum()
 
 
 def choose_learning(
@@ -184,8 +183,10 @@ def _judge_learning(
     except ValueError:
         return True, 1.0, f"{unjudged}."
     # blend 0 is what learn=False predicts: BG/NBD + Gamma-Gamma fitted at the cut itself
+    # the best sum among blends that rank buyers at least as well as BG/NBD alone (the AUC the grade shows)
     scores = {w: _yardstick(model.set_params(blend=w).predict_frame(now), actual) for w in _BLENDS}
-    blend = max(scores, key=lambda w: -np.inf if np.isnan(scores[w]) else scores[w])
+    fair = [w for w, (auc, total) in scores.items() if not auc < scores[0.0][0] and not np.isnan(total)]
+    blend = max(fair, key=lambda w: scores[w][1], default=0.0)
     if blend == 0:
         return (
             False,
