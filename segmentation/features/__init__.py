@@ -39,13 +39,13 @@ from segmentation.features.predictive import (
 from segmentation.features.textbook import TextbookCLV, textbook_available
 from segmentation.features.value import (
     VALUE_COLUMNS,
+    ValueModel,
     ValuePrediction,
     choose_learning,
     fit_value_model,
     predict_value,
     with_value,
 )
-from segmentation.features.value_model import ValueModel
 
 __all__ = [
     "VALUE_COLUMNS",
