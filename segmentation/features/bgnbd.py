@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
-from scipy.special import betaln, gammaln, hyp2f1
+from scipy.special import betaln, digamma, gammaln, hyp2f1
 from sklearn.base import BaseEstimator
 
 #: Bounds of the log parameters: wide enough for any shop, narrow enough to keep the optimiser finite.
@@ -34,24 +34,44 @@ def rfm_from_features(features: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _bgnbd_nll(log_params: np.ndarray, x: np.ndarray, tx: np.ndarray, big_t: np.ndarray) -> float:
+def _bgnbd_nll(
+    log_params: np.ndarray, x: np.ndarray, tx: np.ndarray, big_t: np.ndarray
+) -> tuple[float, np.ndarray]:
+    """Mean negative log-likelihood (Fader, Hardie and Lee 2005, equation 6) and its analytic gradient
+    in the log parameters: one pass per step instead of five for finite differences."""
     r, alpha, a, b = np.exp(log_params)
-    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    a2 = betaln(a, b + x) - betaln(a, b)
-    a3 = -(r + x) * np.log(alpha + big_t)
-    a4 = np.where(
-        x > 0, np.log(a) - np.log(np.maximum(b + x - 1, 1e-12)) - (r + x) * np.log(alpha + tx), -np.inf
-    )
-    return -float(np.sum(a1 + a2 + np.logaddexp(a3, a4))) / len(x)
+    repeat = x > 0
+    log_t, log_tx = np.log(alpha + big_t), np.log(alpha + tx)
+    a3 = -(r + x) * log_t
+    a4 = np.where(repeat, np.log(a) - np.log(np.where(repeat, b + x - 1, 1.0)) - (r + x) * log_tx, -np.inf)
+    tail = np.logaddexp(a3, a4)
+    w3, w4 = np.exp(a3 - tail), np.exp(a4 - tail)  # shares of "alive" and "dropped after the last order"
+    ll = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + betaln(a, b + x) - betaln(a, b) + tail
+    d_ab, d_abx = digamma(a + b), digamma(a + b + x)
+    grad = np.array([
+        r * np.mean(digamma(r + x) - digamma(r) + np.log(alpha) - w3 * log_t - w4 * log_tx),
+        alpha * np.mean(r / alpha - (r + x) * (w3 / (alpha + big_t) + w4 / (alpha + tx))),
+        a * np.mean(d_ab - d_abx + w4 / a),
+        b * np.mean(digamma(b + x) - d_abx - digamma(b) + d_ab - w4 / np.where(repeat, b + x - 1, 1.0)),
+    ])  # fmt: skip
+    return -float(np.mean(ll)), -grad
 
 
-def _gg_nll(log_params: np.ndarray, x: np.ndarray, m: np.ndarray) -> float:
+def _gg_nll(log_params: np.ndarray, x: np.ndarray, m: np.ndarray) -> tuple[float, np.ndarray]:
+    """Mean negative log-likelihood of Gamma-Gamma (Fader and Hardie 2013, equation 1a) and its gradient."""
     p, q, v = np.exp(log_params)
+    px, log_xm_v = p * x, np.log(x * m + v)
     ll = (
-        gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * np.log(v)
-        + (p * x - 1) * np.log(m) + p * x * np.log(x) - (p * x + q) * np.log(x * m + v)
+        gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(v)
+        + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * log_xm_v
     )  # fmt: skip
-    return -float(np.sum(ll)) / len(x)
+    d_all = digamma(px + q)
+    grad = np.array([
+        p * np.mean(x * (d_all - digamma(px) + np.log(m) + np.log(x) - log_xm_v)),
+        q * np.mean(d_all - digamma(q) + np.log(v) - log_xm_v),
+        v * np.mean(q / v - (px + q) / (x * m + v)),
+    ])  # fmt: skip
+    return -float(np.mean(ll)), -grad
 
 
 class BetaGeoGamma(BaseEstimator):  # type: ignore[misc]
@@ -78,13 +98,15 @@ class BetaGeoGamma(BaseEstimator):  # type: ignore[misc]
         x, tx, big_t = (sample[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
         scale = max(float(np.mean(big_t)), 1.0)
         start = np.log([1.0, scale, 1.0, 1.0])
-        res = minimize(_bgnbd_nll, start, args=(x, tx, big_t), method="L-BFGS-B", bounds=_BOUNDS[:4])
+        res = minimize(
+            _bgnbd_nll, start, args=(x, tx, big_t), method="L-BFGS-B", jac=True, bounds=_BOUNDS[:4]
+        )
         self.r_, self.alpha_, self.a_, self.b_ = (float(v) for v in np.exp(res.x))
         repeat = (x > 0) & (sample["monetary_value"].to_numpy() > 0)
         if repeat.sum() >= 10:
             xm, mm = x[repeat], sample["monetary_value"].to_numpy(dtype=float)[repeat]
             start = np.log([2.0, 3.0, float(np.mean(mm))])
-            res = minimize(_gg_nll, start, args=(xm, mm), method="L-BFGS-B", bounds=_BOUNDS[:3])
+            res = minimize(_gg_nll, start, args=(xm, mm), method="L-BFGS-B", jac=True, bounds=_BOUNDS[:3])
             self.p_, self.q_, self.v_ = (float(v) for v in np.exp(res.x))
         else:  # too few repeat buyers to learn the spread: everyone at the mean order
             mean = float(sample["monetary_value"][repeat].mean()) if repeat.any() else 0.0
@@ -130,3 +152,7 @@ class BetaGeoGamma(BaseEstimator):  # type: ignore[misc]
             },
             index=pd.Index(rfm["customer_id"].astype(str), name="customer_id"),
         )
+
+
+#: The two negative log-likelihoods with their gradients (BG/NBD, Gamma-Gamma), for checking them.
+BG_NBD_LOSSES = (_bgnbd_nll, _gg_nll)

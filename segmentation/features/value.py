@@ -1,30 +1,25 @@
 """Predicted value and risk per customer over a chosen horizon, learned from the shop's own history.
 
 The history is cut once more inside the known past: features at ``cut - window`` (``history.py``),
-outcomes in the ``window`` after it. Three gradient-boosting models learn expected orders (Poisson
-loss), spend (Poisson loss) and the chance of ordering at all; an 80% interval for spend comes from
-the spread of actual spend among training customers with a similar prediction. The fitted models then
-read every customer's features at the cut itself. When the history is shorter than two horizons the
-training window is shorter than the horizon and counts and spend are scaled up to it (said in notes).
+outcomes in the ``window`` after it; the :class:`ValueModel` (``value_model.py``) learns from them and
+then reads every customer's features at the cut itself. Whether its learned correction is used, and
+how much of it goes into the spend, is judged one more half window back (:func:`choose_learning`), never
+on what the predictions are judged on. When the history is shorter than two horizons the training
+window is shorter than the horizon and counts and spend are scaled up to it (said in notes).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import duckdb
 import numpy as np
 import pandas as pd
-from scipy.stats import spearmanr
-from sklearn.base import BaseEstimator
-from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+from scipy.stats import pearsonr, spearmanr
 from sklearn.metrics import roc_auc_score
-from threadpoolctl import threadpool_limits
 
 from segmentation.catalog import CustomerTable, Feature
 from segmentation.errors import quote_relation
-from segmentation.features.bgnbd import BetaGeoGamma, rfm_from_features
 from segmentation.features.history import (
     MIN_TRAIN_CUSTOMERS,
     HistoryCheck,
@@ -34,6 +29,7 @@ from segmentation.features.history import (
     history_outcomes,
     history_span,
 )
+from segmentation.features.value_model import ValueModel
 
 #: Columns of :func:`predict_value`'s scores, in order.
 VALUE_COLUMNS = (
@@ -46,119 +42,9 @@ VALUE_COLUMNS = (
     "avg_days_between_orders",
     "prediction_note",
 )
-_BINS = 20
-#: Boosting runs on one OpenMP thread: on a shared 2-core machine more threads spin against each other
-#: (3,000 customers took 164 s with the default threads under load, 6 s with one).
-_MAX_TRAIN = 100_000
 _CHECK_SAMPLE = 50_000
-
-
-def _booster(kind: str, random_state: int) -> Any:
-    common = dict(
-        max_iter=150, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=50, l2_regularization=1.0
-    )
-    if kind == "classifier":
-        return HistGradientBoostingClassifier(**common, random_state=random_state)  # type: ignore[arg-type]
-    return HistGradientBoostingRegressor(loss="poisson", **common, random_state=random_state)  # type: ignore[arg-type]
-
-
-class ValueModel(BaseEstimator):  # type: ignore[misc]
-    """Expected orders, spend (with an interval) and chance of ordering within a window.
-
-    A blend of the textbook structure and learning: a BG/NBD + Gamma-Gamma model
-    (``bgnbd.py``) gives each customer's expected orders, chance of ordering and order value; a
-    gradient-boosting model with Poisson loss learns a multiplier on those expected orders (the
-    BG/NBD figure is its offset) from the history features, and a gradient-boosting classifier
-    learns the chance of ordering with the BG/NBD chance among its inputs. Spend is expected orders
-    times the Gamma-Gamma order value.
-
-    Parameters
-    ----------
-    learn : bool
-        Whether the boosting models correct the BG/NBD figures; without, this is BG/NBD + Gamma-Gamma.
-    max_train : int
-        Training customers kept at most (a seeded sample beyond it), which bounds the fit time.
-    interval : float
-        Coverage of the spend interval (0.8: from the 10th to the 90th percentile).
-    random_state : int
-        Seed of the sample and of the boosting models.
-    """
-
-    def __init__(
-        self, learn: bool = True, max_train: int = _MAX_TRAIN, interval: float = 0.8, random_state: int = 0
-    ) -> None:
-        self.learn = learn
-        self.max_train = max_train
-        self.interval = interval
-        self.random_state = random_state
-
-    def fit(self, features: pd.DataFrame, outcomes: pd.DataFrame, window_days: float) -> ValueModel:
-        """Learn from ``features`` (history_features) and ``outcomes`` (purchases, spend; absent = 0)
-        over the ``window_days`` after the features' cut."""
-        y = outcomes.reindex(features.index).fillna(0.0)
-        x = features
-        if len(x) > self.max_train:
-            keep = np.random.default_rng(self.random_state).choice(len(x), self.max_train, replace=False)
-            x, y = x.iloc[np.sort(keep)], y.iloc[np.sort(keep)]
-        self.features_ = tuple(c for c in features.columns if features[c].notna().any())
-        self.window_days_ = float(window_days)
-        self.structure_ = BetaGeoGamma(random_state=self.random_state).fit(rfm_from_features(x))
-        matrix, base, order_value = self._inputs(x)
-        bought = (y["purchases"].to_numpy() > 0).astype(int)
-        if bought.min() == bought.max():
-            raise ValueError("Everyone or no one bought again in the training window: nothing to learn.")
-        if self.learn:
-            with threadpool_limits(limits=1, user_api="openmp"):
-                self.purchases_ = _booster("regressor", self.random_state).fit(
-                    matrix, y["purchases"].to_numpy() / base, sample_weight=base
-                )
-                self.buy_ = _booster("classifier", self.random_state).fit(matrix, bought)
-        fitted = self._predict(matrix, base)[0] * order_value
-        edges = np.unique(np.quantile(fitted, np.linspace(0, 1, _BINS + 1)[1:-1]))
-        which = np.searchsorted(edges, fitted)
-        tail = (1 - self.interval) / 2
-        spend = y["spend"].to_numpy()
-        bins = [spend[which == b] for b in range(len(edges) + 1)]
-        ratio = [
-            np.quantile(s, [tail, 1 - tail]) / max(float(s.mean()), 1e-9) if len(s) else [0, 0] for s in bins
-        ]
-        self.interval_edges_ = edges
-        self.interval_ratios_ = np.asarray(ratio, dtype=float)
-        self.n_train_ = len(x)
-        return self
-
-    def _predict(self, matrix: np.ndarray, base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Expected orders and chance of ordering in the window (BG/NBD alone when not learning)."""
-        if not self.learn:
-            return base, matrix[:, -1]
-        with threadpool_limits(limits=1, user_api="openmp"):
-            return self.purchases_.predict(matrix) * base, self.buy_.predict_proba(matrix)[:, 1]
-
-    def _inputs(self, features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Matrix (history features plus the BG/NBD figures), BG/NBD expected orders, order value."""
-        rfm = rfm_from_features(features)
-        expected = self.structure_.expected_purchases(rfm, self.window_days_) + 1e-3
-        buy = 1 - self.structure_.probability_no_purchase(rfm, self.window_days_)
-        matrix = np.column_stack([features[list(self.features_)].to_numpy(dtype=float), expected, buy])
-        return matrix, expected, self.structure_.expected_order_value(rfm)
-
-    def predict_frame(self, features: pd.DataFrame, scale: float = 1.0) -> pd.DataFrame:
-        """Expected orders and spend (times ``scale``), spend interval and chance of ordering."""
-        matrix, base, order_value = self._inputs(features)
-        purchases, buy = self._predict(matrix, base)
-        spend = purchases * order_value
-        which = np.searchsorted(self.interval_edges_, spend)
-        low, high = (self.interval_ratios_[which] * spend[:, None]).T
-        return pd.DataFrame(
-            {
-                "expected_purchases": purchases * scale,
-                "predicted_spend": spend * scale,
-                "spend_low": low * scale,
-                "spend_high": high * scale,
-                "buy_probability": buy,
-            },
-            index=features.index,
-        )
+#: Weights of the learned figures tried against BG/NBD + Gamma-Gamma alone (ValueModel's ``blend``).
+_BLENDS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 @dataclass(frozen=True)
@@ -208,23 +94,33 @@ def fit_value_model(
             f"Only {len(past)} customers had ordered {window} days before the cut: too few to learn from."
         )
     outcomes = history_outcomes(con, transactions, train_cut, cutoff)
-    learn, note = choose_learning(
+    learn, blend, note = _judge_learning(
         con, transactions, train_cut, window, horizon_days, random_state, customers=len(now)
     )
     notes.append(note)
-    model = ValueModel(learn=learn, random_state=random_state).fit(past, outcomes, window)
-    if not learn:  # the structure alone needs no outcomes: fit it on the freshest history
-        model.structure_ = BetaGeoGamma(random_state=random_state).fit(rfm_from_features(now))
-    return model, now, horizon_days / window, check, notes
+    model = ValueModel(learn=learn, blend=blend, random_state=random_state).fit(past, outcomes, window)
+    return (
+        model.refresh(now),
+        now,
+        horizon_days / window,
+        check,
+        notes,
+    )  # BG/NBD needs no outcomes: fit it fresh
 
 
-def _quality(predicted: pd.DataFrame, actual: pd.DataFrame) -> float:
-    """AUC of "ordered" plus Spearman correlation of orders: the yardstick of :func:`choose_learning`."""
-    y = actual.reindex(predicted.index).fillna(0.0)["purchases"].to_numpy()
-    if not 0 < (y > 0).sum() < len(y):
-        return float("nan")
-    auc = roc_auc_score(y > 0, predicted["buy_probability"])
-    return float(auc + spearmanr(predicted["expected_purchases"], y)[0])
+def _yardstick(predicted: pd.DataFrame, actual: pd.DataFrame) -> tuple[float, float]:
+    """AUC of "ordered", and the backtest's figures summed: that AUC, Pearson and Spearman correlations
+    of orders and of spend, and the top 20%'s share of spend (nan when nothing can be ranked)."""
+    y = actual.reindex(predicted.index).fillna(0.0)
+    orders, spend = y["purchases"].to_numpy(), y["spend"].to_numpy()
+    if not 0 < (orders > 0).sum() < len(orders) or np.ptp(spend) == 0:
+        return float("nan"), float("nan")
+    top = np.argsort(-predicted["predicted_spend"].to_numpy(), kind="stable")[: max(1, len(spend) // 5)]
+    pairs = ((predicted["expected_purchases"], orders), (predicted["predicted_spend"], spend))
+    auc = float(roc_auc_score(orders > 0, predicted["buy_probability"]))
+    return auc, auc + sum(pearsonr(p, a)[0] + spearmanr(p, a)[0] for p, a in pairs) + spend[
+        top
+    ].sum() / spend.sum()
 
 
 def choose_learning(
@@ -241,6 +137,24 @@ def choose_learning(
     both fitted at ``train_cut - window/2`` predict the half window after ``train_cut``. Learning
     stays on when there is no room to judge. Beyond 50,000 ``customers`` it is judged on a fixed
     sample of them (by a hash of the id)."""
+    learn, _, note = _judge_learning(
+        con, transactions, train_cut, window, horizon_days, random_state, customers=customers
+    )
+    return learn, note
+
+
+def _judge_learning(
+    con: duckdb.DuckDBPyConnection,
+    transactions: str,
+    train_cut: pd.Timestamp,
+    window: int,
+    horizon_days: int,
+    random_state: int = 0,
+    *,
+    customers: int = 0,
+) -> tuple[bool, float, str]:
+    """:func:`choose_learning`, and the weight of the learned figures (of ``_BLENDS``) whose blend
+    predicted that half window best by the backtest's figures summed; learning is off at weight 0."""
     if customers > _CHECK_SAMPLE:
         view = "_value_check_sample"
         percent = max(1, round(100 * _CHECK_SAMPLE / customers))
@@ -249,31 +163,44 @@ def choose_learning(
             f"WHERE hash(customer_id) % 100 < {percent}"
         )
         try:
-            return choose_learning(con, view, train_cut, window, horizon_days, random_state)
+            return _judge_learning(con, view, train_cut, window, horizon_days, random_state)
         finally:
             con.execute(f"DROP VIEW IF EXISTS {view}")
     half = max(window // 2, 1)
     start, _ = history_span(con, transactions)
     early = train_cut - pd.Timedelta(days=half)
+    unjudged = "Model: BG/NBD corrected by learning"
     if (early - start).days < half:
-        return (
-            True,
-            "Model: BG/NBD corrected by learning (too little history to check it against BG/NBD alone).",
-        )
+        return True, 1.0, f"{unjudged} (too little history to check it against BG/NBD alone)."
     past = history_features(con, transactions, early, horizon_days)
     now = history_features(con, transactions, train_cut, horizon_days)
     if len(past) < MIN_TRAIN_CUSTOMERS:
-        return True, "Model: BG/NBD corrected by learning (too few early customers to check it)."
+        return True, 1.0, f"{unjudged} (too few early customers to check it)."
     seen = history_outcomes(con, transactions, early, train_cut)
     actual = history_outcomes(con, transactions, train_cut, train_cut + pd.Timedelta(days=half))
     try:
-        scores = [_quality(ValueModel(learn=flag, max_train=30_000, random_state=random_state).fit(past, seen, half)
-                           .predict_frame(now), actual) for flag in (True, False)]  # fmt: skip
+        model = ValueModel(max_train=30_000, random_state=random_state).fit(past, seen, half).refresh(now)
     except ValueError:
-        return True, "Model: BG/NBD corrected by learning."
-    if scores[0] >= scores[1] or np.isnan(scores[1]):
-        return True, "Model: BG/NBD corrected by learning (it predicted this shop's past better)."
-    return False, "Model: BG/NBD + Gamma-Gamma alone (learning did not predict this shop's past better)."
+        return True, 1.0, f"{unjudged}."
+    # blend 0 is what learn=False predicts: BG/NBD + Gamma-Gamma fitted at the cut itself
+    # the best sum among blends that rank buyers at least as well as BG/NBD alone (the AUC the grade shows)
+    scores = {w: _yardstick(model.set_params(blend=w).predict_frame(now), actual) for w in _BLENDS}
+    fair = [w for w, (auc, total) in scores.items() if not auc < scores[0.0][0] and not np.isnan(total)]
+    blend = max(fair, key=lambda w: scores[w][1], default=0.0)
+    if blend == 0:
+        return (
+            False,
+            0.0,
+            "Model: BG/NBD + Gamma-Gamma alone (learning did not predict this shop's past better).",
+        )
+    return (
+        True,
+        blend,
+        (
+            f"Model: {blend:.0%} BG/NBD corrected by learning, {1 - blend:.0%} BG/NBD alone: the mix that "
+            "predicted this shop's past best."
+        ),
+    )
 
 
 def predict_value(

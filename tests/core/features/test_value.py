@@ -192,3 +192,41 @@ def test_backtest_ranks_better_than_chance(orders: pd.DataFrame) -> None:
     assert {m.name for m in bt.metrics} == {"ours", "recency only", "frequency only"}
     assert set(bt.table().columns) >= {"auc", "top20_revenue"}
     assert "top 20%" in ours.summary()
+
+
+def test_bgnbd_gradients_match_finite_differences() -> None:
+    from scipy.optimize import approx_fprime
+
+    from segmentation.features.bgnbd import BG_NBD_LOSSES
+
+    rfm = simulate_bgnbd(500, r=0.8, alpha=20.0, a=1.5, b=6.0, days=365.0, seed=5)
+    x, tx, big_t = (rfm[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
+    repeat = x > 0
+    spend = np.random.default_rng(5).gamma(3.0, 10.0, int(repeat.sum()))
+    cases = ((BG_NBD_LOSSES[0], np.log([0.6, 25.0, 1.2, 4.0]), (x, tx, big_t)),
+             (BG_NBD_LOSSES[1], np.log([2.0, 3.0, 20.0]), (x[repeat], spend)))  # fmt: skip
+    for loss, at, args in cases:
+        analytic = loss(at, *args)[1]
+        numeric = approx_fprime(at, lambda p, f=loss, a=args: f(p, *a)[0], 1e-7)
+        np.testing.assert_allclose(analytic, numeric, rtol=1e-4, atol=1e-6)
+
+
+def test_blend_zero_is_bgnbd_alone_and_one_is_the_learned_model(orders: pd.DataFrame) -> None:
+    from segmentation.features import ValueModel, history_outcomes, rfm_from_features
+
+    con = connect(orders)
+    train_cut = CUT - pd.Timedelta(days=120)
+    past, now = history_features(con, "tx", train_cut, 120), history_features(con, "tx", CUT, 120)
+    model = (
+        ValueModel(random_state=1).fit(past, history_outcomes(con, "tx", train_cut, CUT), 120).refresh(now)
+    )
+    plain = model.fresh_.predict_frame(rfm_from_features(now), 120)
+    alone = model.set_params(blend=0.0).predict_frame(now)
+    np.testing.assert_allclose(alone["buy_probability"], plain["buy_probability"])
+    np.testing.assert_allclose(alone["expected_purchases"], plain["expected_purchases"] + 1e-3)
+    learned = model.set_params(blend=1.0).predict_frame(now)
+    half = model.set_params(blend=0.5).predict_frame(now)
+    assert not np.allclose(learned["buy_probability"], plain["buy_probability"])
+    np.testing.assert_allclose(
+        half["expected_purchases"] ** 2, alone["expected_purchases"] * learned["expected_purchases"]
+    )
