@@ -1,5 +1,7 @@
 """CSV files: encoding and separator detection, transcoding to UTF-8, and the DuckDB ``read_csv`` call.
 
+A gzip file arrives here already unpacked (``limits.decompress``).
+
 Every column is read as VARCHAR; malformed lines are skipped by the plain view and recorded by full
 scans (``store_rejects``), so the ledger can count them.
 """
@@ -8,12 +10,11 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gzip
 import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import duckdb
 
@@ -31,19 +32,23 @@ _BUFFER = 32 << 20
 
 @dataclass
 class CsvFile:
-    """A UTF-8 (optionally gzipped) CSV on disk and how to read it; owns its temporary copies."""
+    """A UTF-8 CSV on disk and how to read it; owns its temporary copies (unpacked, transcoded).
+
+    ``max_rows``: the reader stops after one row more than this, so a scan proves the file too long
+    without reading all of it (``RawTable.finish_scan`` says so).
+    """
 
     path: Path
     separator: str
-    gz: bool
     head: bytes
     source: Path
-    source_gz: bool
     transcoded: bool = False
     owned: list[Path] = field(default_factory=list)
     header: bool = True
     skip: int = 0
     aligned: bool = False  # whitespace-aligned text, rewritten as CSV
+    max_rows: int | None = None
+    label: str = "the file"  # the file's name in messages
 
     def sql(self, columns: tuple[str, ...], rejects: tuple[str, str] | None = None) -> str:
         """``read_csv(...)``: all columns VARCHAR; malformed lines go to ``rejects`` (errors and scan
@@ -54,20 +59,21 @@ class CsvFile:
             if rejects
             else "ignore_errors=true"
         )
-        compression = "'gzip'" if self.gz else "'none'"
-        return (
+        read = (
             f"read_csv({quote_str(str(self.path))}, header={str(self.header).lower()}, skip={self.skip}, "
             f"delim={quote_str(self.separator)}, "
             f"quote='\"', escape='\"', columns={cols}, auto_detect=false, "
-            f"compression={compression}, null_padding=false, strict_mode=true, "
+            f"compression='none', null_padding=false, strict_mode=true, "
             f"{errors}, buffer_size={_BUFFER})"
         )
+        # a LIMIT keeps file order and costs nothing measurable (bench/intake.py)
+        return read if self.max_rows is None else f"(SELECT * FROM {read} LIMIT {self.max_rows + 1})"
 
     def transcode(self, encoding: str) -> None:
         """Point at a UTF-8 copy of the original file decoded as ``encoding``."""
-        self.path = transcode_file(self.source, self.source_gz, encoding)
+        self.path = transcode_file(self.source, encoding)
         self.owned.append(self.path)
-        self.gz, self.transcoded = False, True
+        self.transcoded = True
 
 
 def collect_rejects(con: duckdb.DuckDBPyConnection, token: str) -> tuple[int, bool]:
@@ -83,10 +89,6 @@ def collect_rejects(con: duckdb.DuckDBPyConnection, token: str) -> tuple[int, bo
         f"SELECT count(*), coalesce(bool_or(bad_encoding), false) FROM {token}_rejects"
     ).fetchone()  # type: ignore[misc]
     return int(n_bad), bool(bad)
-
-
-def open_text_bytes(path: Path, gz: bool) -> IO[bytes]:
-    return gzip.open(path, "rb") if gz else open(path, "rb")  # type: ignore[return-value]
 
 
 def detect_encoding(head: bytes) -> str:
@@ -174,11 +176,11 @@ def _not_a_table() -> DataError:
     )
 
 
-def transcode_file(path: Path, gz: bool, encoding: str) -> Path:
+def transcode_file(path: Path, encoding: str) -> Path:
     """Stream-decode a non-UTF-8 file into a UTF-8 temporary file (never all in memory)."""
     fd, tmp = tempfile.mkstemp(prefix="segstudio_utf8_", suffix=".csv")
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    with os.fdopen(fd, "wb") as out, open_text_bytes(path, gz) as src:
+    with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
         while chunk := src.read(CHUNK):
             out.write(decoder.decode(chunk).encode("utf-8"))
         out.write(decoder.decode(b"", final=True).encode("utf-8"))
@@ -230,9 +232,7 @@ def _check_encoding(name: str) -> str:
         ) from None
 
 
-def open_csv(
-    path: Path, gz: bool, label: str, options: ReadOptions | None = None
-) -> tuple[CsvFile, list[str], str, list[str]]:
+def open_csv(path: Path, options: ReadOptions | None = None) -> tuple[CsvFile, list[str], str, list[str]]:
     """How to read a CSV, its cleaned header, its encoding and notes, from the first bytes only.
 
     Non-UTF-8 files are transcoded to a UTF-8 temporary copy that the returned ``CsvFile`` owns;
@@ -240,10 +240,8 @@ def open_csv(
     that the user should know (lines skipped above the header, no header row).
     """
     opts = options or ReadOptions()
-    with open_text_bytes(path, gz) as fh:
+    with open(path, "rb") as fh:
         head = fh.read(HEAD_BYTES)
-    if gz and not head.strip(b" \t\r\n\x00"):
-        raise DataError(f"{label} is empty. Export the data again and upload a file with rows in it.")
     encoding = _check_encoding(opts.encoding) if opts.encoding else detect_encoding(head)
     text = head.decode(encoding, errors="replace").lstrip("\ufeff")
     controls = sum(1 for c in text[:20000] if ord(c) < 32 and c not in "\t\r\n")
@@ -257,12 +255,11 @@ def open_csv(
     header = rows[index] if rows and has_header and index < len(rows) else []
     width = max((len(r) for r in rows[index:] if any(c.strip() for c in r)), default=len(header))
     columns = clean_names(header) if has_header else [f"column_{i}" for i in range(1, width + 1)]
-    source = CsvFile(path=path, separator=sep, gz=gz, head=head, source=path, source_gz=gz,
-                     header=has_header, skip=index)  # fmt: skip
+    source = CsvFile(path=path, separator=sep, head=head, source=path, header=has_header, skip=index)
     if sep == "whitespace":
-        source.path = whitespace_to_csv(path, gz, encoding, index)
+        source.path = whitespace_to_csv(path, encoding, index)
         source.owned.append(source.path)
-        source.separator, source.gz, source.transcoded, source.skip = ",", False, True, 0
+        source.separator, source.transcoded, source.skip = ",", True, 0
         source.aligned = True
         notes.append("Columns are aligned with spaces: each run of spaces separates two columns.")
     elif encoding not in ("utf-8", "utf-8-sig"):

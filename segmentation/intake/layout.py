@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import gzip
 import io
 import os
 import re
@@ -88,12 +87,12 @@ def find_header(rows: list[list[str]], header_row: int | None = None) -> tuple[i
     return index, True, notes
 
 
-def whitespace_to_csv(path: Path, gz: bool, encoding: str, skip: int) -> Path:
+def whitespace_to_csv(path: Path, encoding: str, skip: int) -> Path:
     """Rewrite whitespace-aligned text as a UTF-8 CSV (lines above the table left out)."""
     fd, tmp = tempfile.mkstemp(prefix="segstudio_ws_", suffix=".csv")
     with (
         os.fdopen(fd, "w", encoding="utf-8", newline="") as out,
-        gzip.open(path, "rb") if gz else open(path, "rb") as src,
+        open(path, "rb") as src,
     ):
         text = io.TextIOWrapper(src, encoding=encoding, errors="replace", newline=None)  # type: ignore[arg-type]
         writer = csv.writer(out, lineterminator="\n")
