@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 
 from segmentation.errors import DataError, quote_str
-from segmentation.intake.layout import find_header, head_rows, whitespace_to_csv
+from segmentation.intake.layout import column_starts, find_header, head_rows, whitespace_to_csv
 
 SEPARATORS: tuple[str, ...] = (",", ";", "\t", "|")
 HEAD_BYTES = 256 * 1024
@@ -212,7 +212,8 @@ def detect_separator(text: str) -> str:
 class ReadOptions:
     """Reading settings the user can give instead of the detected ones (Data page, ``inspect``).
 
-    ``separator``: ``,`` ``;`` TAB ``|`` or ``"whitespace"`` (columns aligned with spaces);
+    ``separator``: ``,`` ``;`` TAB ``|``, ``"whitespace"`` (columns aligned with spaces, split at
+    each run of spaces) or ``"fixed"`` (aligned columns read by position: cells may hold spaces);
     ``encoding``: a Python codec name (``utf-8``, ``gb18030``, ``big5``, ``cp1252``, ...);
     ``header_row``: the line number of the header (1 = first line), 0 for a file without one.
     """
@@ -250,30 +251,42 @@ def open_csv(path: Path, options: ReadOptions | None = None) -> tuple[CsvFile, l
     sep = opts.separator if opts.separator else detect_layout(text)
     if sep in (" ", "space", "spaces"):
         sep = "whitespace"
+    if sep == "fixed":  # chosen by hand: the positions still come from the lines
+        sep = "fixed:" + ",".join(map(str, column_starts(_sample_lines(text))))
     rows = head_rows(text, sep)
     index, has_header, notes = find_header(rows, opts.header_row)
     header = rows[index] if rows and has_header and index < len(rows) else []
     width = max((len(r) for r in rows[index:] if any(c.strip() for c in r)), default=len(header))
     columns = clean_names(header) if has_header else [f"column_{i}" for i in range(1, width + 1)]
     source = CsvFile(path=path, separator=sep, head=head, source=path, header=has_header, skip=index)
-    if sep == "whitespace":
-        source.path = whitespace_to_csv(path, encoding, index)
+    if sep == "whitespace" or sep.startswith("fixed:"):
+        starts = [int(p) for p in sep.removeprefix("fixed:").split(",")] if sep != "whitespace" else None
+        source.path = whitespace_to_csv(path, encoding, index, starts)
         source.owned.append(source.path)
         source.separator, source.transcoded, source.skip = ",", True, 0
         source.aligned = True
-        notes.append("Columns are aligned with spaces: each run of spaces separates two columns.")
+        notes.append(
+            "Columns are aligned with spaces: each run of spaces separates two columns."
+            if starts is None
+            else "Columns are aligned with spaces and read by their position in the line (cells may hold spaces)."
+        )
     elif encoding not in ("utf-8", "utf-8-sig"):
         source.transcode(encoding)
     return source, columns, encoding, notes
 
 
-def detect_layout(text: str) -> str:
-    """The separator, or ``"whitespace"`` when no separator splits the lines consistently but
-    runs of spaces do (whitespace-aligned text such as ``00001 19970101   1  11.77``)."""
-    sep = detect_separator(text)
+def _sample_lines(text: str) -> list[str]:
+    """The sample's non-blank lines, without the last one when the sample cuts it."""
     lines = [ln for ln in text.splitlines()[:200] if ln.strip()]
-    if len(lines) > 1 and not text.endswith(("\n", "\r")):
-        lines = lines[:-1]
+    return lines[:-1] if len(lines) > 1 and not text.endswith(("\n", "\r")) else lines
+
+
+def detect_layout(text: str) -> str:
+    """The separator; ``"whitespace"`` when no separator splits the lines consistently but runs of
+    spaces do (``00001 19970101   1  11.77``); ``"fixed:<starts>"`` when the columns line up at
+    fixed positions but some cells hold spaces (``C001  John Smith  New York``)."""
+    sep = detect_separator(text)
+    lines = _sample_lines(text)
     if not lines:
         return sep
     split = [len(r) for r in csv.reader(lines, delimiter=sep, quotechar='"')]
@@ -282,6 +295,9 @@ def detect_layout(text: str) -> str:
         return sep
     words = [len(ln.split()) for ln in lines]
     wmode = max(set(words), key=words.count)
+    starts = column_starts(lines)
+    if len(starts) > 1 and len(starts) != wmode:  # cells with spaces: only their positions tell
+        return "fixed:" + ",".join(map(str, starts))
     if wmode > 1 and words.count(wmode) >= 0.8 * len(words):
         return "whitespace"
     return sep
