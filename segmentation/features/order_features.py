@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -186,6 +187,24 @@ def _orders_ctes(rel: str, cols: set[str], has_time: bool) -> list[str]:
     return ctes
 
 
+@dataclass
+class _Query:
+    """The parts of the per-customer query, filled in step by step: CTEs, select list, joins and
+    the parameters of the ``?`` marks (in the order the CTEs use them)."""
+
+    ctes: list[str]
+    selects: list[str]
+    joins: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def sql(self) -> str:
+        # sorted in DuckDB (parallel): pandas' sort_index then only checks the order
+        return (
+            f"WITH {', '.join(self.ctes)} SELECT {', '.join(self.selects)} FROM o {' '.join(self.joins)} "
+            "ORDER BY o.customer_id"
+        )
+
+
 def transaction_features(
     con: duckdb.DuckDBPyConnection,
     transactions: str,
@@ -199,16 +218,41 @@ def transaction_features(
     cols = relation_columns(con, transactions, REQUIRED, "orders table")
     mixed = [c for c in ("category", "channel") if c in cols]
     last_ts, ranked = _overview(con, rel, mixed)
+    reference_date = _reference_date(reference_date, last_ts, notes)
+    query = _Query(_orders_ctes(rel, cols, has_time), _order_selects(cols, has_time, reference_date))
+    if has_time:
+        query.joins.append("LEFT JOIN hr USING (customer_id)")
+    shares: dict[str, Feature] = {}
+    for mix in _MIXES:
+        shares |= _add_mix(query, rel, mix, ranked, max_categories, notes)
+    _add_modes(query, cols)
+    # through Arrow: strings arrive as Arrow-backed columns (``.df()`` makes Python objects, 4x slower)
+    # split_blocks/self_destruct: no 2-D consolidation copy, Arrow buffers freed as columns convert
+    frame = (
+        con.sql(query.sql(), params=query.params)
+        .to_arrow_table()
+        .to_pandas(split_blocks=True, self_destruct=True)
+    )
+    frame = frame.set_index("customer_id").drop(columns=["n_channels"], errors="ignore")
+    return _finish(frame, has_time, notes), reference_date, shares
+
+
+def _reference_date(
+    reference_date: pd.Timestamp | None, last_ts: Any, notes: list[str]
+) -> pd.Timestamp | None:
+    """The day recency is counted from: given, or the day after the last order (with a note)."""
     if reference_date is None and last_ts is not None:
         reference_date = pd.Timestamp(last_ts).normalize() + pd.Timedelta(days=1)
         notes.append(f"Reference date {reference_date:%Y-%m-%d}: the day after the last order.")
     elif reference_date is not None and last_ts is not None and pd.Timestamp(last_ts) > reference_date:
         notes.append("Some orders are dated after the reference date: their recency counts as negative days.")
-    ref = f"DATE '{pd.Timestamp(reference_date or pd.Timestamp.today()):%Y-%m-%d}'"
+    return reference_date
 
-    ctes = _orders_ctes(rel, cols, has_time)
-    params: list[Any] = []
-    selects = [
+
+def _order_selects(cols: set[str], has_time: bool, reference_date: pd.Timestamp | None) -> list[str]:
+    """Recency, frequency, spend, tenure, gaps and timing per customer, from ``o`` (and ``hr``)."""
+    ref = f"DATE '{pd.Timestamp(reference_date or pd.Timestamp.today()):%Y-%m-%d}'"
+    return [
         "o.customer_id, o.return_rate, o.monetary",
         *(["o.units"] if "quantity" in cols else []),
         *(["o.discount_share"] if "discount" in cols else []),
@@ -224,52 +268,63 @@ def transaction_features(
         "o.weekday::DOUBLE AS weekday",
         *(["hr.hour::DOUBLE AS preferred_hour"] if has_time else []),
     ]
-    joins: list[str] = ["LEFT JOIN hr USING (customer_id)"] if has_time else []
-    sources = {
-        "channel": "SELECT customer_id, channel AS v, sum(spend) AS s FROM ol WHERE ts IS NOT NULL GROUP BY ALL",
-    }
-    shares: dict[str, Feature] = {}
-    mixes = (("category", "share_cat_", "n_categories", "favourite_category", "product_usage", "categories"),
-             ("channel", "share_ch_", "n_channels", "preferred_channel", "channel", "channels"))  # fmt: skip
-    for column, prefix, count, favourite, family, words in mixes:
-        values, blank = ranked.get(column, ([], False))
-        top, pooled = values[:max_categories], len(values) > max_categories or blank
-        if not top:
-            notes.append(f"No {column} in the orders: {column} features left out.")
-            continue
-        names = share_names(top, prefix)
-        other = f"{prefix}other" if pooled else None
-        if column == "category":
-            rest = len(values) > max_categories
-            cat_ctes, cat_selects, cat_joins = _category_sql(rel, top, names, other, rest)
-            ctes += cat_ctes
-            selects += cat_selects
-            joins += cat_joins
-            params += [top, top] if rest else [top]
-        else:
-            ctes.append(_mix_cte(column, count, favourite, names, other, sources[column]))
-            params += [*top, *(top if pooled else [])]
-            selects.append(f"{column}.* EXCLUDE (customer_id)")
-            joins.append(f"LEFT JOIN {column} USING (customer_id)")
-        for name, value in zip(names, top, strict=True):
-            shares[name] = share_feature(name, family, value)
-        if other:
-            shares[other] = share_feature(other, family, f"other {words}")
-            notes.append(f"Spend shares cover the top {len(top)} {words} by revenue; the others are pooled.")
+
+
+#: Spend mixes: (column, share prefix, count column, favourite column, feature family, plural noun).
+_MIXES = (
+    ("category", "share_cat_", "n_categories", "favourite_category", "product_usage", "categories"),
+    ("channel", "share_ch_", "n_channels", "preferred_channel", "channel", "channels"),
+)
+_CHANNEL_SPEND = "SELECT customer_id, channel AS v, sum(spend) AS s FROM ol WHERE ts IS NOT NULL GROUP BY ALL"
+
+
+def _add_mix(
+    query: _Query,
+    rel: str,
+    mix: tuple[str, ...],
+    ranked: dict[str, tuple[list[str], bool]],
+    max_categories: int,
+    notes: list[str],
+) -> dict[str, Feature]:
+    """Add the spend shares, count and favourite of one mixed column; returns the share features."""
+    column, prefix, count, favourite, family, words = mix
+    values, blank = ranked.get(column, ([], False))
+    top, pooled = values[:max_categories], len(values) > max_categories or blank
+    if not top:
+        notes.append(f"No {column} in the orders: {column} features left out.")
+        return {}
+    names = share_names(top, prefix)
+    other = f"{prefix}other" if pooled else None
+    if column == "category":
+        rest = len(values) > max_categories
+        ctes, selects, joins = _category_sql(rel, top, names, other, rest)
+        query.ctes += ctes
+        query.selects += selects
+        query.joins += joins
+        query.params += [top, top] if rest else [top]
+    else:
+        query.ctes.append(_mix_cte(column, count, favourite, names, other, _CHANNEL_SPEND))
+        query.params += [*top, *(top if pooled else [])]
+        query.selects.append(f"{column}.* EXCLUDE (customer_id)")
+        query.joins.append(f"LEFT JOIN {column} USING (customer_id)")
+    shares = {name: share_feature(name, family, value) for name, value in zip(names, top, strict=True)}
+    if other:
+        shares[other] = share_feature(other, family, f"other {words}")
+        notes.append(f"Spend shares cover the top {len(top)} {words} by revenue; the others are pooled.")
+    return shares
+
+
+def _add_modes(query: _Query, cols: set[str]) -> None:
+    """Add each customer's most frequent country and city, when the orders have them."""
     for column in ("country", "city"):
         if column in cols:
-            ctes.append(_mode_cte(column))
-            selects.append(f"{column}_mode.{column}")
-            joins.append(f"LEFT JOIN {column}_mode USING (customer_id)")
-    # sorted in DuckDB (parallel): pandas' sort_index then only checks the order
-    sql = (
-        f"WITH {', '.join(ctes)} SELECT {', '.join(selects)} FROM o {' '.join(joins)} ORDER BY o.customer_id"
-    )
-    # through Arrow: strings arrive as Arrow-backed columns (``.df()`` makes Python objects, 4x slower)
-    # split_blocks/self_destruct: no 2-D consolidation copy, Arrow buffers freed as columns convert
-    frame = con.sql(sql, params=params).to_arrow_table().to_pandas(split_blocks=True, self_destruct=True)
-    frame = frame.set_index("customer_id").drop(columns=["n_channels"], errors="ignore")
+            query.ctes.append(_mode_cte(column))
+            query.selects.append(f"{column}_mode.{column}")
+            query.joins.append(f"LEFT JOIN {column}_mode USING (customer_id)")
 
+
+def _finish(frame: pd.DataFrame, has_time: bool, notes: list[str]) -> pd.DataFrame:
+    """Weekday as an ordered category, counts of customers without purchases as 0, and notes."""
     codes = frame.pop("weekday").fillna(0).to_numpy(dtype=np.int64) - 1
     frame["preferred_weekday"] = pd.Categorical.from_codes(
         codes, dtype=pd.CategoricalDtype(list(WEEKDAYS), ordered=True)
@@ -284,7 +339,7 @@ def transaction_features(
         )
     if not has_time:
         notes.append("No timestamps with a time of day: preferred hour left out.")
-    return frame, reference_date, shares
+    return frame
 
 
 def n_customers(count: int) -> str:

@@ -1,5 +1,7 @@
 """CSV files: encoding and separator detection, transcoding to UTF-8, and the DuckDB ``read_csv`` call.
 
+A gzip file arrives here already unpacked (``limits.decompress``).
+
 Every column is read as VARCHAR; malformed lines are skipped by the plain view and recorded by full
 scans (``store_rejects``), so the ledger can count them.
 """
@@ -8,17 +10,16 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gzip
 import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import duckdb
 
 from segmentation.errors import DataError, quote_str
-from segmentation.intake.layout import find_header, head_rows, whitespace_to_csv
+from segmentation.intake.layout import column_starts, find_header, head_rows, whitespace_to_csv
 
 SEPARATORS: tuple[str, ...] = (",", ";", "\t", "|")
 HEAD_BYTES = 256 * 1024
@@ -31,19 +32,23 @@ _BUFFER = 32 << 20
 
 @dataclass
 class CsvFile:
-    """A UTF-8 (optionally gzipped) CSV on disk and how to read it; owns its temporary copies."""
+    """A UTF-8 CSV on disk and how to read it; owns its temporary copies (unpacked, transcoded).
+
+    ``max_rows``: the reader stops after one row more than this, so a scan proves the file too long
+    without reading all of it (``RawTable.finish_scan`` says so).
+    """
 
     path: Path
     separator: str
-    gz: bool
     head: bytes
     source: Path
-    source_gz: bool
     transcoded: bool = False
     owned: list[Path] = field(default_factory=list)
     header: bool = True
     skip: int = 0
     aligned: bool = False  # whitespace-aligned text, rewritten as CSV
+    max_rows: int | None = None
+    label: str = "the file"  # the file's name in messages
 
     def sql(self, columns: tuple[str, ...], rejects: tuple[str, str] | None = None) -> str:
         """``read_csv(...)``: all columns VARCHAR; malformed lines go to ``rejects`` (errors and scan
@@ -54,20 +59,21 @@ class CsvFile:
             if rejects
             else "ignore_errors=true"
         )
-        compression = "'gzip'" if self.gz else "'none'"
-        return (
+        read = (
             f"read_csv({quote_str(str(self.path))}, header={str(self.header).lower()}, skip={self.skip}, "
             f"delim={quote_str(self.separator)}, "
             f"quote='\"', escape='\"', columns={cols}, auto_detect=false, "
-            f"compression={compression}, null_padding=false, strict_mode=true, "
+            f"compression='none', null_padding=false, strict_mode=true, "
             f"{errors}, buffer_size={_BUFFER})"
         )
+        # a LIMIT keeps file order and costs nothing measurable (bench/intake.py)
+        return read if self.max_rows is None else f"(SELECT * FROM {read} LIMIT {self.max_rows + 1})"
 
     def transcode(self, encoding: str) -> None:
         """Point at a UTF-8 copy of the original file decoded as ``encoding``."""
-        self.path = transcode_file(self.source, self.source_gz, encoding)
+        self.path = transcode_file(self.source, encoding)
         self.owned.append(self.path)
-        self.gz, self.transcoded = False, True
+        self.transcoded = True
 
 
 def collect_rejects(con: duckdb.DuckDBPyConnection, token: str) -> tuple[int, bool]:
@@ -83,10 +89,6 @@ def collect_rejects(con: duckdb.DuckDBPyConnection, token: str) -> tuple[int, bo
         f"SELECT count(*), coalesce(bool_or(bad_encoding), false) FROM {token}_rejects"
     ).fetchone()  # type: ignore[misc]
     return int(n_bad), bool(bad)
-
-
-def open_text_bytes(path: Path, gz: bool) -> IO[bytes]:
-    return gzip.open(path, "rb") if gz else open(path, "rb")  # type: ignore[return-value]
 
 
 def detect_encoding(head: bytes) -> str:
@@ -174,11 +176,11 @@ def _not_a_table() -> DataError:
     )
 
 
-def transcode_file(path: Path, gz: bool, encoding: str) -> Path:
+def transcode_file(path: Path, encoding: str) -> Path:
     """Stream-decode a non-UTF-8 file into a UTF-8 temporary file (never all in memory)."""
     fd, tmp = tempfile.mkstemp(prefix="segstudio_utf8_", suffix=".csv")
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    with os.fdopen(fd, "wb") as out, open_text_bytes(path, gz) as src:
+    with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
         while chunk := src.read(CHUNK):
             out.write(decoder.decode(chunk).encode("utf-8"))
         out.write(decoder.decode(b"", final=True).encode("utf-8"))
@@ -210,7 +212,8 @@ def detect_separator(text: str) -> str:
 class ReadOptions:
     """Reading settings the user can give instead of the detected ones (Data page, ``inspect``).
 
-    ``separator``: ``,`` ``;`` TAB ``|`` or ``"whitespace"`` (columns aligned with spaces);
+    ``separator``: ``,`` ``;`` TAB ``|``, ``"whitespace"`` (columns aligned with spaces, split at
+    each run of spaces) or ``"fixed"`` (aligned columns read by position: cells may hold spaces);
     ``encoding``: a Python codec name (``utf-8``, ``gb18030``, ``big5``, ``cp1252``, ...);
     ``header_row``: the line number of the header (1 = first line), 0 for a file without one.
     """
@@ -230,9 +233,7 @@ def _check_encoding(name: str) -> str:
         ) from None
 
 
-def open_csv(
-    path: Path, gz: bool, label: str, options: ReadOptions | None = None
-) -> tuple[CsvFile, list[str], str, list[str]]:
+def open_csv(path: Path, options: ReadOptions | None = None) -> tuple[CsvFile, list[str], str, list[str]]:
     """How to read a CSV, its cleaned header, its encoding and notes, from the first bytes only.
 
     Non-UTF-8 files are transcoded to a UTF-8 temporary copy that the returned ``CsvFile`` owns;
@@ -240,10 +241,8 @@ def open_csv(
     that the user should know (lines skipped above the header, no header row).
     """
     opts = options or ReadOptions()
-    with open_text_bytes(path, gz) as fh:
+    with open(path, "rb") as fh:
         head = fh.read(HEAD_BYTES)
-    if gz and not head.strip(b" \t\r\n\x00"):
-        raise DataError(f"{label} is empty. Export the data again and upload a file with rows in it.")
     encoding = _check_encoding(opts.encoding) if opts.encoding else detect_encoding(head)
     text = head.decode(encoding, errors="replace").lstrip("\ufeff")
     controls = sum(1 for c in text[:20000] if ord(c) < 32 and c not in "\t\r\n")
@@ -252,31 +251,42 @@ def open_csv(
     sep = opts.separator if opts.separator else detect_layout(text)
     if sep in (" ", "space", "spaces"):
         sep = "whitespace"
+    if sep == "fixed":  # chosen by hand: the positions still come from the lines
+        sep = "fixed:" + ",".join(map(str, column_starts(_sample_lines(text))))
     rows = head_rows(text, sep)
     index, has_header, notes = find_header(rows, opts.header_row)
     header = rows[index] if rows and has_header and index < len(rows) else []
     width = max((len(r) for r in rows[index:] if any(c.strip() for c in r)), default=len(header))
     columns = clean_names(header) if has_header else [f"column_{i}" for i in range(1, width + 1)]
-    source = CsvFile(path=path, separator=sep, gz=gz, head=head, source=path, source_gz=gz,
-                     header=has_header, skip=index)  # fmt: skip
-    if sep == "whitespace":
-        source.path = whitespace_to_csv(path, gz, encoding, index)
+    source = CsvFile(path=path, separator=sep, head=head, source=path, header=has_header, skip=index)
+    if sep == "whitespace" or sep.startswith("fixed:"):
+        starts = [int(p) for p in sep.removeprefix("fixed:").split(",")] if sep != "whitespace" else None
+        source.path = whitespace_to_csv(path, encoding, index, starts)
         source.owned.append(source.path)
-        source.separator, source.gz, source.transcoded, source.skip = ",", False, True, 0
+        source.separator, source.transcoded, source.skip = ",", True, 0
         source.aligned = True
-        notes.append("Columns are aligned with spaces: each run of spaces separates two columns.")
+        notes.append(
+            "Columns are aligned with spaces: each run of spaces separates two columns."
+            if starts is None
+            else "Columns are aligned with spaces and read by their position in the line (cells may hold spaces)."
+        )
     elif encoding not in ("utf-8", "utf-8-sig"):
         source.transcode(encoding)
     return source, columns, encoding, notes
 
 
-def detect_layout(text: str) -> str:
-    """The separator, or ``"whitespace"`` when no separator splits the lines consistently but
-    runs of spaces do (whitespace-aligned text such as ``00001 19970101   1  11.77``)."""
-    sep = detect_separator(text)
+def _sample_lines(text: str) -> list[str]:
+    """The sample's non-blank lines, without the last one when the sample cuts it."""
     lines = [ln for ln in text.splitlines()[:200] if ln.strip()]
-    if len(lines) > 1 and not text.endswith(("\n", "\r")):
-        lines = lines[:-1]
+    return lines[:-1] if len(lines) > 1 and not text.endswith(("\n", "\r")) else lines
+
+
+def detect_layout(text: str) -> str:
+    """The separator; ``"whitespace"`` when no separator splits the lines consistently but runs of
+    spaces do (``00001 19970101   1  11.77``); ``"fixed:<starts>"`` when the columns line up at
+    fixed positions but some cells hold spaces (``C001  John Smith  New York``)."""
+    sep = detect_separator(text)
+    lines = _sample_lines(text)
     if not lines:
         return sep
     split = [len(r) for r in csv.reader(lines, delimiter=sep, quotechar='"')]
@@ -285,6 +295,9 @@ def detect_layout(text: str) -> str:
         return sep
     words = [len(ln.split()) for ln in lines]
     wmode = max(set(words), key=words.count)
+    starts = column_starts(lines)
+    if len(starts) > 1 and len(starts) != wmode:  # cells with spaces: only their positions tell
+        return "fixed:" + ",".join(map(str, starts))
     if wmode > 1 and words.count(wmode) >= 0.8 * len(words):
         return "whitespace"
     return sep

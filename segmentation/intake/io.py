@@ -34,7 +34,7 @@ from segmentation.intake.csv_reader import (
     western,
 )
 from segmentation.intake.excel import read_sheet
-from segmentation.intake.limits import Limits, check_columns, check_file, check_rows
+from segmentation.intake.limits import Limits, check_columns, check_file, check_rows, decompress, too_long
 
 Source = str | os.PathLike[str] | bytes | IO[bytes]
 #: Rows read up front: enough for ``schema.suggest_mapping`` (its default sample) and previews.
@@ -47,7 +47,8 @@ class RawTable:
 
     ``table`` names a relation with one VARCHAR column per cleaned header name, rows in file order.
     For CSV files it is a view over the file (nothing is copied: a 10M-line file is parsed once, by
-    :func:`segmentation.intake.ledger.prepare`); Excel and Parquet sheets are loaded as tables. Malformed
+    :func:`segmentation.intake.ledger.prepare`; a ``.csv.gz`` is unpacked once, into a temporary
+    file that every scan reads); Excel and Parquet sheets are loaded as tables. Malformed
     lines are skipped by the view and counted by full scans (:meth:`scan`): ``n_malformed`` lines
     could not be split into the header's columns; ``rejects`` (when not None) names a DuckDB table
     of them with ``line`` and ``raw_line``. The counts are worked out on first use.
@@ -112,6 +113,8 @@ class RawTable:
         if token is None or self.csv is None:
             return True
         n_bad, bad_encoding = collect_rejects(self.con, token)
+        if self.csv.max_rows is not None and n_rows > self.csv.max_rows:
+            raise too_long(self.csv.label, self.csv.max_rows, n_rows)
         if n_bad and bad_encoding and not self.csv.transcoded:
             self.encoding = western(self.csv.head)
             self.csv.transcode(self.encoding)
@@ -193,10 +196,16 @@ def read_table(
     label = Path(label).name
     path, owned = _spool(source)
     try:
+        kind = _container(_head(path), name or str(path))
+        if kind == "gzip":  # unpacked once, the limits checked on the way; later reads scan the copy
+            plain = decompress(path, label, limits)
+            if owned is not None:
+                os.unlink(owned)
+            path = owned = plain
         head = _head(path)
         if not head.strip(b" \t\r\n\x00"):
             raise DataError(f"{label} is empty. Export the data again and upload a file with rows in it.")
-        kind = _container(head, name or str(path))
+        kind, gz = ("text", True) if kind == "gzip" else (_container(head, name or str(path)), False)
         check_file(path, kind, label, limits, con)  # before any reader starts: bounded work per upload
         table = f"raw_{uuid.uuid4().hex[:10]}"
         with reading(label):
@@ -205,7 +214,7 @@ def read_table(
             elif kind == "parquet":
                 raw = _load_parquet(con, path, table, label)
             else:
-                raw = _load_text(con, path, table, kind == "gzip", label, options, limits)
+                raw = _load_text(con, path, table, gz, label, options, limits)
                 if owned is not None:  # the view reads the spooled upload: it lives as long as the table
                     raw.csv.owned.append(owned)  # type: ignore[union-attr]
                     owned = None
@@ -286,9 +295,13 @@ def _load_text(
     options: ReadOptions | None,
     limits: Limits,
 ) -> RawTable:
-    """A view over the CSV: format, encoding and header from the first bytes; nothing is parsed yet."""
-    source, columns, encoding, notes = open_csv(path, gz, label, options)
+    """A view over the CSV: format, encoding and header from the first bytes; nothing is parsed yet.
+
+    ``gz``: the file is the unpacked copy of a ``.csv.gz``.
+    """
+    source, columns, encoding, notes = open_csv(path, options)
     check_columns(label, len(columns), limits)
+    source.max_rows, source.label = limits.max_rows, label
     con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {source.sql(tuple(columns))}")
     return RawTable(
         con=con,

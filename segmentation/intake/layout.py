@@ -1,5 +1,6 @@
 """The layout of a text table: where its header is (or that it has none), and whitespace-aligned
-columns rewritten as CSV.
+columns rewritten as CSV: split at each run of spaces, or at fixed character positions when cells
+hold spaces themselves ("John Smith", "New York").
 
 Exports often put a title or blank lines above the table (Excel, ERP reports) and some logs have no
 header at all; both are found from the cells, and the reader says what it decided in a note.
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import gzip
 import io
 import os
 import re
@@ -20,10 +20,45 @@ from segmentation.errors import DataError
 from segmentation.intake.dates import layouts_of
 
 
+def column_starts(lines: list[str]) -> list[int]:
+    """Where the columns of fixed-width lines start (character positions), from a sample.
+
+    A column boundary is a position where every line has a space (or has ended), followed by a
+    position where the first line (the header) starts a word and some other line has a cell: a
+    gap inside "John Smith" that happens to line up in every row is no boundary, because no header
+    word starts after it. Returns ``[0]`` when the lines are not aligned in columns.
+    """
+    lines = [ln.expandtabs() for ln in lines if ln.strip()]
+    if len(lines) < 2:
+        return [0]
+    width = max(len(ln) for ln in lines)
+    gap = [all(p >= len(ln) or ln[p] == " " for ln in lines) for p in range(width)]
+    header = lines[0]
+    starts = [0]
+    for p in range(1, width):
+        if not (gap[p - 1] and not gap[p]):
+            continue
+        end = next((q for q in range(p, width) if gap[q]), width)  # the cells' right edge
+        word = any(header[q] != " " and header[q - 1] == " " for q in range(p, min(end, len(header))))
+        if word and any(ln[p:end].strip() for ln in lines[1:]):
+            starts.append(p)
+    return starts
+
+
+def fixed_cells(line: str, starts: list[int]) -> list[str]:
+    """The cells of one fixed-width line (spaces around each cell removed)."""
+    line = line.expandtabs()
+    return [line[a:b].strip() for a, b in zip(starts, [*starts[1:], None], strict=True)]
+
+
 def head_rows(text: str, sep: str, limit: int = 60) -> list[list[str]]:
-    """The first ``limit`` records of the sample, split into cells."""
+    """The first ``limit`` records of the sample, split into cells (``sep`` may be ``"whitespace"``,
+    or ``"fixed:0,9,24"``: the column starts of fixed-width text)."""
     if sep == "whitespace":
         return [ln.split() for ln in text.splitlines()[:limit]]
+    if sep.startswith("fixed:"):
+        starts = [int(p) for p in sep.removeprefix("fixed:").split(",")]
+        return [fixed_cells(ln, starts) if ln.strip() else [] for ln in text.splitlines()[:limit]]
     rows: list[list[str]] = []
     with contextlib.suppress(csv.Error):
         for row in csv.reader(io.StringIO(text), delimiter=sep, quotechar='"'):
@@ -88,17 +123,19 @@ def find_header(rows: list[list[str]], header_row: int | None = None) -> tuple[i
     return index, True, notes
 
 
-def whitespace_to_csv(path: Path, gz: bool, encoding: str, skip: int) -> Path:
-    """Rewrite whitespace-aligned text as a UTF-8 CSV (lines above the table left out)."""
+def whitespace_to_csv(path: Path, encoding: str, skip: int, starts: list[int] | None = None) -> Path:
+    """Rewrite whitespace-aligned text as a UTF-8 CSV (lines above the table left out), split at
+    runs of spaces or, given ``starts``, at those character positions."""
     fd, tmp = tempfile.mkstemp(prefix="segstudio_ws_", suffix=".csv")
     with (
         os.fdopen(fd, "w", encoding="utf-8", newline="") as out,
-        gzip.open(path, "rb") if gz else open(path, "rb") as src,
+        open(path, "rb") as src,
     ):
         text = io.TextIOWrapper(src, encoding=encoding, errors="replace", newline=None)  # type: ignore[arg-type]
         writer = csv.writer(out, lineterminator="\n")
         for i, line in enumerate(text):
             if i < skip or not line.strip():
                 continue
-            writer.writerow(line.lstrip("\ufeff").split())
+            line = line.lstrip("\ufeff").rstrip("\r\n")
+            writer.writerow(fixed_cells(line, starts) if starts else line.split())
     return Path(tmp)

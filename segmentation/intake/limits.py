@@ -1,8 +1,9 @@
 """Bounded work per upload: the most bytes (decompressed), lines and columns one file may have.
 
-The limits are checked while reading, before DuckDB or the spreadsheet reader start on the file, so
-a compression bomb or a 20,000-column sheet stops within seconds with a plain message naming the
-limit and how to raise it. Defaults admit a 10M-line order history (640 MB as CSV) with room to spare.
+The limits are checked while reading: a gzip file while it is unpacked (once), the rows of a plain
+CSV by the DuckDB pass that loads it, columns from the header and spreadsheets and Parquet from their
+declared sizes before any row is read. A compression bomb or a 20,000-column sheet stops within
+seconds with a plain message naming the limit and how to raise it. Defaults admit a 10M-line order history (640 MB as CSV) with room to spare.
 
 Settings, strongest first:
 
@@ -18,9 +19,11 @@ from __future__ import annotations
 import gzip
 import os
 import re
+import tempfile
 import tomllib
 import zipfile
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -91,9 +94,9 @@ def too_big(label: str, limits: Limits, seen: int) -> LimitError:
     )
 
 
-def too_long(label: str, limits: Limits, seen: int) -> LimitError:
+def too_long(label: str, max_rows: int, seen: int) -> LimitError:
     return LimitError(
-        f"{label} has more than {limits.max_rows:,} rows, the most one file may hold here. "
+        f"{label} has more than {max_rows:,} rows, the most one file may hold here. "
         f"Split it into smaller files (for example one per year) or raise {ENV['max_rows']}.",
         "max_rows",
         seen,
@@ -113,37 +116,45 @@ def check_columns(label: str, n_columns: int, limits: Limits) -> None:
 
 def check_rows(label: str, n_rows: int, limits: Limits) -> None:
     if n_rows > limits.max_rows:
-        raise too_long(label, limits, n_rows)
+        raise too_long(label, limits.max_rows, n_rows)
 
 
-def check_text(path: Path, gz: bool, label: str, limits: Limits) -> tuple[int, int]:
-    """Stream a (gzipped) text file once, counting bytes and lines; stop at the first limit passed.
+def decompress(path: Path, label: str, limits: Limits) -> Path:
+    """Unpack a gzip file once into a temporary text file, counting bytes and lines on the way.
 
-    Returns (bytes, lines). A plain file no larger than ``max_rows`` bytes cannot have too many lines
-    and is not read at all. Decompression stops as soon as a limit is passed, so a small ``.gz`` that
-    expands to billions of lines costs at most ``max_bytes`` of decompression.
+    Every later read scans the plain copy: DuckDB reads a plain CSV with all threads and a ``.gz``
+    with one, and would unpack it again on each scan. Unpacking stops at the first limit passed, so
+    a small ``.gz`` that expands to billions of lines costs at most ``max_bytes`` of decompression.
     """
-    size = path.stat().st_size
-    if not gz:
-        if size > limits.max_bytes:
-            raise too_big(label, limits, size)
-        if size <= limits.max_rows:
-            return size, -1
+    fd, tmp = tempfile.mkstemp(prefix="segstudio_gunzip_", suffix=".csv")
     n_bytes = n_lines = 0
-    with gzip.open(path, "rb") if gz else open(path, "rb") as fh:
-        try:
+    try:
+        with os.fdopen(fd, "wb") as out, gzip.open(path, "rb") as fh:
             while chunk := fh.read(_CHUNK):
                 n_bytes += len(chunk)
                 n_lines += chunk.count(b"\n")
                 if n_bytes > limits.max_bytes:
                     raise too_big(label, limits, n_bytes)
                 if n_lines > limits.max_rows:
-                    raise too_long(label, limits, n_lines)
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+                    raise too_long(label, limits.max_rows, n_lines)
+                out.write(chunk)
+    except BaseException as exc:
+        with suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError | EOFError):  # gzip.BadGzipFile is an OSError
             raise DataError(
                 f"{label} is not a complete gzip file ({exc}). Compress it again or upload the CSV itself."
             ) from exc
-    return n_bytes, n_lines
+        raise
+    return Path(tmp)
+
+
+def check_size(path: Path, label: str, limits: Limits) -> None:
+    """A plain file's size is its decompressed size; its rows are counted by the reader itself
+    (``CsvFile.max_rows``), in the pass that loads it."""
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise too_big(label, limits, size)
 
 
 def check_workbook(path: Path, label: str, limits: Limits) -> None:
@@ -179,10 +190,11 @@ def check_parquet(con: duckdb.DuckDBPyConnection, path: Path, label: str, limits
 
 
 def check_file(path: Path, kind: str, label: str, limits: Limits, con: duckdb.DuckDBPyConnection) -> None:
-    """The checks for one file of container ``kind`` (``text``, ``gzip``, ``xlsx``, ``xls``, ``parquet``)."""
+    """The checks for one file of container ``kind`` (``text``, ``xlsx``, ``xls``, ``parquet``) before it is read;
+    a gzip file is checked while it is unpacked (:func:`decompress`)."""
     if kind == "parquet":
         check_parquet(con, path, label, limits)
     elif kind in ("xlsx", "xls"):
         check_workbook(path, label, limits)
     else:
-        check_text(path, kind == "gzip", label, limits)
+        check_size(path, label, limits)

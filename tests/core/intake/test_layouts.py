@@ -1,4 +1,4 @@
-"""Reading layouts the corpus lacks, made here: whitespace-aligned text, a title above the header,
+"""Reading layouts the corpus lacks, made here: whitespace-aligned and fixed-width text, a title above the header,
 no header row, Big5, CRLF with quoted newlines; and the table-kind rules."""
 
 from __future__ import annotations
@@ -19,6 +19,44 @@ def test_whitespace_aligned_transactions() -> None:
     assert intake.mapping.date_formats[intake.mapping.column("date")] == "%Y%m%d"
     assert intake.n_customers() == 3
     assert any("spaces" in n for n in intake.raw.notes) and any("column_1" in n for n in intake.raw.notes)
+
+
+FIXED_WIDTH = """\
+Customer ID  Name           City          Order date   Amount
+C001         John Smith     New York      2024-01-02    12.50
+C002         Mary Jones     London        2024-01-03     8.00
+C001         John Smith     New York      2024-02-11   120.00
+C003         Anna Berg      Hong Kong     2024-01-05    99.90
+C004         Paul Lee       Paris         2024-03-01     5.25
+"""
+
+
+def test_fixed_width_columns_whose_cells_hold_spaces_are_read_by_position() -> None:
+    intake = load(FIXED_WIDTH.encode(), name="orders.txt")
+    raw = intake.raw
+    assert raw.columns == ("Customer ID", "Name", "City", "Order date", "Amount")
+    # every name has its space at the same position, yet no header word starts there: one column
+    assert raw.sample(10)["Name"].tolist() == [
+        "John Smith",
+        "Mary Jones",
+        "John Smith",
+        "Anna Berg",
+        "Paul Lee",
+    ]
+    assert raw.sample(10)["City"].tolist() == ["New York", "London", "New York", "Hong Kong", "Paris"]
+    assert intake.mapping.roles["Customer ID"] == "customer_id"
+    assert intake.mapping.roles["Order date"] == "date" and intake.mapping.roles["Amount"] == "amount"
+    assert (intake.ledger.read, intake.ledger.kept, intake.n_customers()) == (5, 5, 4)
+    revenue = intake.con.execute("SELECT sum(amount) FROM transactions").fetchone()[0]
+    assert revenue == pytest.approx(12.50 + 8.00 + 120.00 + 99.90 + 5.25)
+    assert any("by their position" in n for n in raw.notes)
+
+
+def test_fixed_width_chosen_by_hand_and_tabs_expanded() -> None:
+    text = FIXED_WIDTH.replace("Customer ID  ", "Customer ID\t ")
+    raw = read_table(text.encode(), name="orders.txt", options=ReadOptions(separator="fixed"))
+    assert raw.separator == "whitespace" and raw.columns[1:3] == ("Name", "City")
+    assert raw.sample(1)["City"].tolist() == ["New York"]
 
 
 def test_header_below_a_title_and_blank_lines() -> None:

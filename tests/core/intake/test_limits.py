@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from segmentation.errors import DataError
-from segmentation.intake import LimitError, Limits, read_table
+from segmentation.intake import LimitError, Limits, load, prepare, read_table, suggest_mapping
 
 BOMB_LINES = 100_000_000  # like the upload of the issue: a few MB that expand to 100 million lines
 
@@ -125,3 +125,28 @@ def test_a_truncated_gzip_gets_a_plain_message(tmp_path: Path) -> None:
     path.write_bytes(packed[: len(packed) // 2])
     with pytest.raises(DataError, match=r"orders\.csv\.gz is not a complete gzip file"):
         read_table(path)
+
+
+def test_a_plain_csv_over_the_row_limit_stops_in_the_pass_that_loads_it(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text("customer,date,amount\n" + "C1,2024-01-02,2.5\n" * 5000)
+    raw = read_table(path, limits=Limits(max_rows=2_999))  # no pre-read: the header is all it needs
+    with pytest.raises(LimitError, match=r"orders\.csv has more than 2,999 rows") as info:
+        _ = raw.n_rows
+    assert info.value.seen == 3000  # the reader stopped one row past the limit
+    monkeypatch.setenv("SEGMENTATION_MAX_ROWS", "2999")
+    with pytest.raises(LimitError, match="SEGMENTATION_MAX_ROWS"):
+        load(path)
+    monkeypatch.setenv("SEGMENTATION_MAX_ROWS", "5000")
+    assert load(path).ledger.read == 5000
+
+
+def test_a_compressed_file_is_unpacked_once_and_never_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "orders.csv.gz"
+    path.write_bytes(gzip.compress(b"customer,date,amount\n" + b"C1,2024-01-02,2.5\nC2,2024-01-03,4\n" * 500))
+    raw = read_table(path)
+    path.unlink()  # every later step (counts, preparing, set-aside rows) reads the unpacked copy
+    intake = prepare(raw, suggest_mapping(raw).mapping)
+    assert (raw.format, intake.ledger.read, intake.ledger.kept) == ("csv.gz", 1000, 2)
+    assert intake.ledger.set_aside == {"duplicate_line": 998}
+    assert len(intake.set_aside_rows()) == 998

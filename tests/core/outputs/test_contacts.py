@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import phonenumbers
 import pytest
 
 from segmentation.dataset import SourceFile, load_dataset
@@ -124,3 +126,35 @@ def test_consent_vocabulary_in_english_and_chinese(details) -> None:
     assert unknown == {"pending": 2, "maybe": 1} and blank == 1
     flags, unknown, blank = read_consent(pd.Series([True, False, None], dtype="boolean"))
     assert flags.tolist() == [True, False, False] and unknown == {} and blank == 1
+
+
+def _full_parse(text: str) -> tuple[str | None, str | None]:
+    """libphonenumber on an international number, nothing skipped: the reference for the fast path."""
+    try:
+        number = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        return None, "invalid"
+    if not phonenumbers.is_valid_number(number):
+        return None, "invalid"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
+
+
+def test_compact_e164_numbers_read_exactly_as_a_full_parse_reads_them() -> None:
+    rng = np.random.default_rng(11)
+    codes = sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+    texts = [
+        f"+{code}{lead}{''.join(map(str, rng.integers(0, 10, length)))}"
+        for code in codes
+        for lead in ("", "0", "1", "7", "8", "9")  # trunk 0s and national prefixes (8 in Russia, 1 in the US)
+        for length in (5, 7, 8, 9, 10, 12)
+    ]
+    texts += ["+999123456789", "+2421234567", "+1" + "9" * 14]  # no such calling code; short; too long
+    texts += [" ".join((t[:3], t[3:6], t[6:])) for t in texts[::3]]  # spaced: "+44 740 0123456"
+    texts += [f"{t[:4]}-{t[4:7]}.{t[7:]}" for t in texts[1::5]] + [
+        "+44 (0)7400 123456",
+        "+44 7400 123456 ext 12",
+    ]
+    got = [parse_phone(t, region) for t in texts for region in ("GB", None)]
+    want = [_full_parse(t) for t in texts for _ in ("GB", None)]
+    assert got == want
+    assert sum(p is not None for p, _ in got) > 500  # valid numbers among them, not only refusals
