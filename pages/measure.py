@@ -3,7 +3,7 @@
 import streamlit as st
 
 from segmentation.outputs import group_values, guess_control, lift_chart, measure, read_results
-from ui import state, widgets
+from ui import compute, state, widgets
 
 st.title("Measure a campaign")
 widgets.lead(
@@ -37,6 +37,11 @@ control = right.selectbox(
     index=values.index(control_guess) if control_guess in values else 0,
     key="measure_control",
 )
+if control_guess is None and len(values) > 1:
+    right.warning(
+        "No group is called holdout or control: choose the group that was **not** sent the campaign, "
+        "or every other group is compared with the wrong one."
+    )
 active = state.active()
 current = "(the segments of the app)"
 segment_choices = ["(no segments)", *([current] if active is not None else []), *columns]
@@ -71,7 +76,12 @@ with widgets.friendly_errors("Measuring the campaign"):
         id_column=id_column,
         segments=active.segmentation.named if segment_choice == current and active is not None else None,
     )
-st.caption(" ".join([result.rows.summary(), *result.rows.notes]))
+state.set_measurement(result)
+rows_line = " ".join([result.rows.summary(), *result.rows.notes])
+if result.rows.set_aside:
+    st.warning(f"{rows_line} Only the rows used are measured.")
+else:
+    st.caption(rows_line)
 for line in result.verdicts():
     st.markdown(f"- {line}")
 
@@ -97,3 +107,17 @@ st.caption(
     f"Verdicts need at least {result.min_per_arm} customers in each group of a segment. Rates: Newcombe's "
     "score interval; amounts: Welch's interval. 'Promising': the 80% interval excludes no effect, the 95% one does not."
 )
+
+dataset = state.current()
+if active is not None and dataset is not None:
+    st.download_button(
+        "Client report with these results (HTML)",
+        lambda: compute.report_html(dataset, active),
+        "segmentation_report.html",
+        "text/html",
+        key="measure_report",
+        on_click="ignore",
+        help=f"The report of '{active.title}' with a section on this campaign (also on the Export page).",
+    )
+else:
+    st.caption("Make segments first (Segments page) to download the client report with these results.")
