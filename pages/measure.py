@@ -21,13 +21,15 @@ if upload is None:
 with widgets.friendly_errors("Reading the results"):
     results = read_results(upload.getvalue(), upload.name)
 columns = list(results.columns)
+# The choices belong to one file: a new upload starts again from the guesses, not the last file's picks.
+file_key = upload.file_id
 
 left, right = st.columns(2)
 group_column = left.selectbox(
     "Column with the group",
     columns,
     index=columns.index("group") if "group" in columns else 0,
-    key="measure_group",
+    key=f"measure_group_{file_key}",
 )
 values = group_values(results, group_column)
 control_guess = guess_control(values)
@@ -35,7 +37,7 @@ control = right.selectbox(
     "Control group (not sent)",
     values,
     index=values.index(control_guess) if control_guess in values else 0,
-    key="measure_control",
+    key=f"measure_control_{file_key}",
 )
 if control_guess is None and len(values) > 1:
     right.warning(
@@ -47,7 +49,10 @@ current = "(the segments of the app)"
 segment_choices = ["(no segments)", *([current] if active is not None else []), *columns]
 default_segment = "segment" if "segment" in columns else (current if active is not None else "(no segments)")
 segment_choice = left.selectbox(
-    "Segments", segment_choices, index=segment_choices.index(default_segment), key="measure_segment"
+    "Segments",
+    segment_choices,
+    index=segment_choices.index(default_segment),
+    key=f"measure_segment_{file_key}",
 )
 id_column = "customer_id" if "customer_id" in columns else None
 candidates = [c for c in columns if c not in (group_column, segment_choice, id_column)]
@@ -59,7 +64,7 @@ outcomes = right.multiselect(
         for c in candidates
         if c.lower() in {"opened", "clicked", "visited", "converted", "bought", "revenue"}
     ],
-    key="measure_outcomes",
+    key=f"measure_outcomes_{file_key}",
     help="0/1 columns (yes/no) become rates; amounts become means per customer.",
 )
 if not outcomes:
@@ -85,7 +90,7 @@ else:
 for line in result.verdicts():
     st.markdown(f"- {line}")
 
-outcome = st.radio("Outcome to show", outcomes, horizontal=True, key="measure_show")
+outcome = st.radio("Outcome to show", outcomes, horizontal=True, key=f"measure_show_{file_key}")
 st.altair_chart(lift_chart(result, outcome), use_container_width=True, key="measure_chart")
 table = result.lifts[result.lifts["outcome"] == outcome]
 st.dataframe(

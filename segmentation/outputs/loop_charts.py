@@ -70,7 +70,7 @@ def movement_chart(transitions: pd.DataFrame) -> alt.TopLevelMixin:
             "to_segment:N",
             sort=cols,
             title="Segment now",
-            axis=alt.Axis(orient="top", labelAngle=-25, labelLimit=160),
+            axis=alt.Axis(orient="top", labelAngle=-25, labelLimit=160, labelOverlap=False),  # slanted labels never touch
         ),
         y=alt.Y("from_segment:N", sort=rows, title="Segment then"),
     )
@@ -122,9 +122,9 @@ def flow_frames(transitions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     links = t.assign(
         from_segment=t["from_segment"].replace(rename), to_segment=t["to_segment"].replace(rename)
     )[["from_segment", "to_segment", "customers", "revenue"]].reset_index(drop=True)
-    order = {
-        "then": list(dict.fromkeys(links["from_segment"])),
-        "now": list(dict.fromkeys(links["to_segment"])),
+    order = {  # the table's own order (segment order, New and Gone last), so ribbons run straight
+        side: [rename.get(n, n) for n in dict.fromkeys(transitions[column]) if n in set(t[column])]
+        for side, column in (("then", "from_segment"), ("now", "to_segment"))
     }
     total = float(links["customers"].sum())
     nodes = pd.concat(

@@ -4,19 +4,16 @@ answered with plain messages. One demo session is shared by the module's tests, 
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from harness import ROOT, screenshot
-from PIL import Image
 
 from segmentation.samples import campaign_results, generate, write_campaign
 
 pytestmark = pytest.mark.browser
 STORE = ROOT / "sample_data" / "store"
-NODE_GREY = (0x9C, 0xA3, 0xAF)  # New and Gone in the flow chart
 
 
 def see(page, text: str, timeout: float = 240_000) -> None:
@@ -37,6 +34,11 @@ def upload(page, path: Path) -> None:
         delete.first.click()
         page.wait_for_timeout(1_000)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
+
+
+def part(page, label: str, unit: str) -> str:
+    """One part (year, month, day) of a date input."""
+    return page.get_by_role("spinbutton", name=f"{unit}, {label}").first.get_attribute("aria-valuenow")
 
 
 def metric(page, label: str) -> str:
@@ -79,27 +81,26 @@ def test_movement_flow_chart(demo) -> None:
     charts = demo.locator('[data-testid="stVegaLiteChart"]')
     charts.nth(1).wait_for()  # the flow chart, then the grid
     demo.wait_for_timeout(1_500)
-    start = pd.Timestamp(demo.get_by_label("From").input_value())
-    assert metric(demo, "New") == f"{_joined_between(start):,}" != "0"
+    start = pd.Timestamp(*(int(part(demo, "From", unit)) for unit in ("year", "month", "day")))
+    new = _joined_between(start)
+    assert metric(demo, "New") == f"{new:,}" != "0"
     assert metric(demo, "Gone") == "0"
     see(demo, "stays 0 here")  # the page says why: one order history, nobody leaves it
     flow = charts.first
     flow.scroll_into_view_if_needed()
-    image = Image.open(io.BytesIO(flow.screenshot())).convert("RGB")
-    assert len(set(image.getdata())) > 50  # ribbons and nodes drawn, not a blank frame
-    # Hover the grey "New" node on the left: the tooltip names it with its customers.
-    x, y = next(
-        (x, y)
-        for y in range(image.height)
-        for x in range(image.width // 20)
-        if image.getpixel((x, y)) == NODE_GREY
-    )
-    box = flow.bounding_box()
-    demo.mouse.move(box["x"] + x + 3, box["y"] + y + 6)
+    ribbons = flow.locator('[aria-roledescription="area mark"]')
+    assert ribbons.count() > 10  # one ribbon per move with customers
+    node = flow.locator('[aria-roledescription="rect mark"][aria-label*="Segment: New;"]').first
+    assert f"Customers: {new:,}" in node.get_attribute("aria-label")
+    node.hover()  # the tooltip names the node with its customers and revenue
     tooltip = demo.locator("#vg-tooltip-element")
     tooltip.wait_for(state="visible", timeout=10_000)
-    assert "New" in tooltip.inner_text() and "Customers" in tooltip.inner_text()
+    text = tooltip.inner_text()
+    assert "New" in text and f"{new:,}" in text and "Revenue" in text
     screenshot(demo, "10_movement")
+    demo.mouse.move(0, 0)
+    charts.nth(1).scroll_into_view_if_needed()
+    screenshot(demo, "10b_movement_flow_and_grid")
 
 
 def test_measurement_upload_and_the_report_from_the_measure_page(demo, results, tmp_path: Path) -> None:
@@ -112,8 +113,11 @@ def test_measurement_upload_and_the_report_from_the_measure_page(demo, results, 
     chart.scroll_into_view_if_needed()
     demo.wait_for_timeout(1_500)
     screenshot(demo, "11b_measure_chart")
+    button = demo.get_by_role("button", name="Client report with these results (HTML)")
+    button.scroll_into_view_if_needed()
+    screenshot(demo, "11c_measure_report_button")
     with demo.expect_download(timeout=240_000) as done:
-        demo.get_by_role("button", name="Client report with these results (HTML)").click()
+        button.click()
     report = Path(done.value.path()).read_text(encoding="utf-8")
     assert "<h2>Campaign results</h2>" in report and "E-mail B raised the converted rate" in report
     assert "Loyal high spenders" in report.split("Campaign results")[1]  # the file's own segments
@@ -147,4 +151,7 @@ def test_non_numeric_outcomes_get_a_plain_message(demo, results, tmp_path: Path)
     upload(demo, _bad_file(tmp_path, "words.csv", wrong))
     see(demo, "The outcome 'revenue' has 2 values that are not numbers (line 6: 'lots', line 11: 'unknown')")
     assert demo.get_by_text("Traceback").count() == 0
+    # A new file starts from the guesses again: the holdout is the control, not the last file's pick.
+    control = demo.get_by_test_id("stSelectbox").filter(has_text="Control group").locator("input")
+    assert control.input_value() == "holdout"
     screenshot(demo, "14_not_numbers")

@@ -34,6 +34,7 @@ def test_nodes_hold_each_dates_segments_and_the_new_and_gone(moved):
     assert right.drop(FLOW_GONE).to_dict() == {n: int(c) for n, c in zip(now.names, now.sizes(), strict=True)}
     assert left[FLOW_NEW] == m.counts()["new"] == 80 and right[FLOW_GONE] == m.counts()["lost"] == 40
     assert left.sum() == right.sum() == len(m.customers)  # every customer once on each side
+    assert list(left.index) == [*then.names, FLOW_NEW] and list(right.index) == [*now.names, FLOW_GONE]
 
 
 def test_ribbons_are_the_moves_with_customers_and_tile_their_nodes(moved):
