@@ -70,7 +70,8 @@ def movement_chart(transitions: pd.DataFrame) -> alt.TopLevelMixin:
             "to_segment:N",
             sort=cols,
             title="Segment now",
-            axis=alt.Axis(orient="top", labelAngle=-25, labelLimit=160, labelOverlap=False),  # slanted labels never touch
+            # slanted labels, parallel and a cell apart, never touch: show every one
+            axis=alt.Axis(orient="top", labelAngle=-25, labelLimit=160, labelOverlap=False),
         ),
         y=alt.Y("from_segment:N", sort=rows, title="Segment then"),
     )
