@@ -3,7 +3,7 @@
 import streamlit as st
 
 from segmentation.outputs import group_values, guess_control, lift_chart, measure, read_results
-from ui import state, widgets
+from ui import compute, state, widgets
 
 st.title("Measure a campaign")
 widgets.lead(
@@ -21,13 +21,15 @@ if upload is None:
 with widgets.friendly_errors("Reading the results"):
     results = read_results(upload.getvalue(), upload.name)
 columns = list(results.columns)
+# The choices belong to one file: a new upload starts again from the guesses, not the last file's picks.
+file_key = upload.file_id
 
 left, right = st.columns(2)
 group_column = left.selectbox(
     "Column with the group",
     columns,
     index=columns.index("group") if "group" in columns else 0,
-    key="measure_group",
+    key=f"measure_group_{file_key}",
 )
 values = group_values(results, group_column)
 control_guess = guess_control(values)
@@ -35,14 +37,22 @@ control = right.selectbox(
     "Control group (not sent)",
     values,
     index=values.index(control_guess) if control_guess in values else 0,
-    key="measure_control",
+    key=f"measure_control_{file_key}",
 )
+if control_guess is None and len(values) > 1:
+    right.warning(
+        "No group is called holdout or control: choose the group that was **not** sent the campaign, "
+        "or every other group is compared with the wrong one."
+    )
 active = state.active()
 current = "(the segments of the app)"
 segment_choices = ["(no segments)", *([current] if active is not None else []), *columns]
 default_segment = "segment" if "segment" in columns else (current if active is not None else "(no segments)")
 segment_choice = left.selectbox(
-    "Segments", segment_choices, index=segment_choices.index(default_segment), key="measure_segment"
+    "Segments",
+    segment_choices,
+    index=segment_choices.index(default_segment),
+    key=f"measure_segment_{file_key}",
 )
 id_column = "customer_id" if "customer_id" in columns else None
 candidates = [c for c in columns if c not in (group_column, segment_choice, id_column)]
@@ -54,7 +64,7 @@ outcomes = right.multiselect(
         for c in candidates
         if c.lower() in {"opened", "clicked", "visited", "converted", "bought", "revenue"}
     ],
-    key="measure_outcomes",
+    key=f"measure_outcomes_{file_key}",
     help="0/1 columns (yes/no) become rates; amounts become means per customer.",
 )
 if not outcomes:
@@ -71,11 +81,16 @@ with widgets.friendly_errors("Measuring the campaign"):
         id_column=id_column,
         segments=active.segmentation.named if segment_choice == current and active is not None else None,
     )
-st.caption(" ".join([result.rows.summary(), *result.rows.notes]))
+state.set_measurement(result)
+rows_line = " ".join([result.rows.summary(), *result.rows.notes])
+if result.rows.set_aside:
+    st.warning(f"{rows_line} Only the rows used are measured.")
+else:
+    st.caption(rows_line)
 for line in result.verdicts():
     st.markdown(f"- {line}")
 
-outcome = st.radio("Outcome to show", outcomes, horizontal=True, key="measure_show")
+outcome = st.radio("Outcome to show", outcomes, horizontal=True, key=f"measure_show_{file_key}")
 st.altair_chart(lift_chart(result, outcome), use_container_width=True, key="measure_chart")
 table = result.lifts[result.lifts["outcome"] == outcome]
 st.dataframe(
@@ -97,3 +112,17 @@ st.caption(
     f"Verdicts need at least {result.min_per_arm} customers in each group of a segment. Rates: Newcombe's "
     "score interval; amounts: Welch's interval. 'Promising': the 80% interval excludes no effect, the 95% one does not."
 )
+
+dataset = state.current()
+if active is not None and dataset is not None:
+    st.download_button(
+        "Client report with these results (HTML)",
+        lambda: compute.report_html(dataset, active),
+        "segmentation_report.html",
+        "text/html",
+        key="measure_report",
+        on_click="ignore",
+        help=f"The report of '{active.title}' with a section on this campaign (also on the Export page).",
+    )
+else:
+    st.caption("Make segments first (Segments page) to download the client report with these results.")

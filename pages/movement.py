@@ -4,8 +4,25 @@ import datetime as dt
 
 import streamlit as st
 
-from segmentation.outputs import movement_chart, to_csv_bytes
+from segmentation.outputs import movement_chart, movement_flow, to_csv_bytes
 from ui import compute, widgets
+
+
+def _new_and_gone(counts: dict[str, int]) -> str:
+    """What New and Gone count, and why Gone is 0: both dates come from one order history."""
+    lines = ["**New**: customers who joined (signed up or first bought) between the two dates."]
+    if counts["new"] == 0:
+        lines.append(
+            "No customer joined between these dates: everyone at the later one was already a customer."
+        )
+    if counts["lost"] == 0:
+        lines.append(
+            "**Gone** stays 0 here: both dates come from one order history, so everyone who had bought by "
+            "the earlier date is still a customer at the later one; those who stopped buying move to a "
+            "less active segment instead."
+        )
+    return " ".join(lines)
+
 
 dataset = widgets.require_dataset()
 active = widgets.require_segmentation()
@@ -33,6 +50,8 @@ for col, (status, words) in zip(
     col.metric(words, f"{counts[status]:,}")
 for line in moved.biggest_moves():
     st.markdown(f"- {line}.")
+st.caption(_new_and_gone(counts))
+st.altair_chart(movement_flow(moved.transitions), use_container_width=True, key="movement_flow")
 st.altair_chart(movement_chart(moved.transitions), use_container_width=True, key="movement_chart")
 
 st.subheader("Customers of one move")

@@ -169,7 +169,9 @@ def as_of(dataset: Dataset, date: pd.Timestamp | str, *, predictions: bool = Tru
     """The dataset as it stood on ``date``: only orders before that day, measured to that day.
 
     Used to compare the segments of two moments of one order history. Customers of a customer list
-    without an order before ``date`` keep their attributes (and no order features).
+    without an order before ``date`` keep their attributes (and no order features) if they had signed
+    up by then, or if the list gives no sign-up date and they never ordered; the others were not
+    customers yet, so they count as new at a later date.
     """
     if dataset.con is None or dataset.transactions is None:
         raise DataError("Comparing two dates needs an order history; a customer list alone has no dates.")
@@ -184,6 +186,8 @@ def as_of(dataset: Dataset, date: pd.Timestamp | str, *, predictions: bool = Tru
         raise DataError(f"No order is dated before {day:%Y-%m-%d}; choose a later date.")
     orders = next(f.intake for f in dataset.files if f.kind == "transactions")
     customers = next((f.intake.customers for f in dataset.files if f.kind == "customers"), None)
+    if customers is not None:
+        customers = _known_by(customers, dataset.con, view, dataset.transactions, day)
     table = build_customer_table(dataset.con, view, customers, has_time=orders.has_time, reference_date=day)
     notes = list(dataset.notes[:0])
     if predictions:
@@ -197,6 +201,29 @@ def as_of(dataset: Dataset, date: pd.Timestamp | str, *, predictions: bool = Tru
         transactions=view,
         notes=tuple(notes),
     )
+
+
+def _known_by(
+    customers: pd.DataFrame, con: duckdb.DuckDBPyConnection, before: str, every: str, day: pd.Timestamp
+) -> pd.DataFrame:
+    """The customer list's rows that were customers before ``day``: ordered before it (``before``
+    holds those orders), signed up before it, or with no sign-up date and no order at all."""
+
+    def buyers(relation: str) -> pd.Index:
+        ids = con.execute(f"SELECT DISTINCT customer_id FROM {quote_relation(relation)}").df()["customer_id"]
+        return pd.Index(ids.astype(str))
+
+    ids = customers["customer_id"].astype(str)
+    signup = (
+        pd.to_datetime(customers["signup_date"], errors="coerce")
+        if "signup_date" in customers
+        else pd.Series(pd.NaT, index=customers.index)
+    )
+    if getattr(signup.dt, "tz", None) is not None:
+        signup = signup.dt.tz_localize(None)
+    undated_prospect = signup.isna() & ~ids.isin(buyers(every))
+    keep = ids.isin(buyers(before)) | (signup < day) | undated_prospect
+    return customers[keep.to_numpy()]
 
 
 _KIND_WORDS = {"transactions": "order histories", "customers": "customer lists", "events": "event logs"}

@@ -19,6 +19,7 @@ from segmentation.dataset import Dataset
 from segmentation.explain import GeoPoints, MapPoints, SegmentProfile
 from segmentation.segmenters import CriteriaSpec, KScan, Rule
 from segmentation.segments import Segmentation
+from ui import state
 from ui.keys import CacheKey, cache_key, spec_key
 
 
@@ -198,7 +199,8 @@ def geo_points(dataset: Dataset, seg: Segmentation) -> GeoPoints:
 
 
 def report_html(dataset: Dataset, saved) -> str:
-    """The client report of a saved segmentation, reusing the cached profiles and heat map."""
+    """The client report of a saved segmentation, reusing the cached profiles and heat map, with the
+    campaign measured in this session (Measure page), if any."""
     seg = saved.segmentation
     return outputs.segmentation_report(
         dataset.table,
@@ -209,6 +211,7 @@ def report_html(dataset: Dataset, saved) -> str:
         notes=dataset.notes,
         profiles=profiles_for(dataset, seg),
         heat=heatmap(dataset, seg),
+        measurement=saved.extras.get(state.MEASUREMENT),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from segmentation.dataset import Dataset
+from segmentation.outputs import Measurement
 from segmentation.recipe import Recipe
 from segmentation.segmenters import CriteriaSpec
 from segmentation.segments import Segmentation
@@ -16,6 +17,7 @@ DATASET = "dataset"
 CRITERIA = "criteria"
 SAVED = "segmentations"
 ACTIVE = "active_segmentation"
+MEASUREMENT = "measurement"
 
 
 @dataclass
@@ -36,8 +38,21 @@ def current() -> Dataset | None:
 def set_dataset(dataset: Dataset) -> None:
     """A new customer table invalidates everything built on the old one."""
     st.session_state[DATASET] = dataset
-    for key in (CRITERIA, SAVED, ACTIVE):
+    for key in (CRITERIA, SAVED, ACTIVE, MEASUREMENT):
         st.session_state.pop(key, None)
+
+
+def measurement() -> Measurement | None:
+    """The campaign last measured on the Measure page: the client report gets a section for it."""
+    return st.session_state.get(MEASUREMENT)
+
+
+def set_measurement(result: Measurement) -> None:
+    """Kept in the session and in each saved segmentation's extras: a report download runs outside
+    the script (a deferred download_button callable), where only what it was given is at hand."""
+    st.session_state[MEASUREMENT] = result
+    for item in saved().values():
+        item.extras[MEASUREMENT] = result
 
 
 def criteria() -> CriteriaSpec | None:
@@ -53,6 +68,8 @@ def saved() -> dict[str, SavedSegmentation]:
 
 
 def save(item: SavedSegmentation, *, activate: bool = True) -> None:
+    if measurement() is not None:
+        item.extras.setdefault(MEASUREMENT, measurement())
     saved()[item.title] = item
     if activate:
         st.session_state[ACTIVE] = item.title

@@ -39,7 +39,14 @@ from segmentation.outputs.export import (
     zip_by_segment,
 )
 from segmentation.outputs.kscan_charts import kscan_chart
-from segmentation.outputs.loop_charts import lift_chart, movement_chart
+from segmentation.outputs.loop_charts import (
+    FLOW_GONE,
+    FLOW_NEW,
+    flow_frames,
+    lift_chart,
+    movement_chart,
+    movement_flow,
+)
 from segmentation.outputs.map_charts import brushed_ids, geo_chart, map_chart, place_mix_chart
 from segmentation.outputs.measurement import (
     LABELS,
@@ -64,6 +71,8 @@ from segmentation.outputs.stats import newcombe_interval, welch_interval, wilson
 __all__ = [
     "DEFAULT_CONTACT_COLUMNS",
     "DEFAULT_FACT_COLUMNS",
+    "FLOW_GONE",
+    "FLOW_NEW",
     "HOLDOUT",
     "LABELS",
     "MAX_ROWS",
@@ -88,6 +97,7 @@ __all__ = [
     "contact_details",
     "country_code",
     "country_names",
+    "flow_frames",
     "geo_chart",
     "google_email",
     "group_values",
@@ -99,6 +109,7 @@ __all__ = [
     "map_chart",
     "measure",
     "movement_chart",
+    "movement_flow",
     "neutralise",
     "newcombe_interval",
     "normalise_email",

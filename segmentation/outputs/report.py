@@ -26,6 +26,8 @@ from segmentation.explain import (
     profiles_frame,
 )
 from segmentation.outputs.chart_theme import SEGMENT_PALETTE
+from segmentation.outputs.measurement import Measurement
+from segmentation.outputs.measurement_report import measurement_section
 from segmentation.outputs.segment_charts import heatmap_chart, priority_chart, segment_sizes, sizes_chart
 from segmentation.segments import Segmentation
 
@@ -45,6 +47,7 @@ table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #E5E7
 th,td{padding:8px 12px;text-align:left;border-bottom:1px solid #EEF0F3}
 th{background:#F9FAFB;font-weight:600;font-size:13px;color:#4B5563}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num,td.nowrap{white-space:nowrap}
 .swatch{display:inline-block;width:12px;height:12px;border-radius:3px;margin-right:8px;vertical-align:-1px}
 figure{background:#fff;border:1px solid #E5E7EB;border-radius:10px;margin:0 0 20px;padding:16px;overflow-x:auto}
 figure svg{max-width:100%;height:auto}
@@ -178,8 +181,10 @@ def report_html(
     notes: str | Sequence[str] = (),
     *,
     generated: date | None = None,
+    measurement: Measurement | None = None,
 ) -> str:
-    """A self-contained HTML report: overview, charts (inline SVG) and one section per segment.
+    """A self-contained HTML report: overview, charts (inline SVG), one section per segment and, when a
+    campaign was measured, its results.
 
     Parameters
     ----------
@@ -199,6 +204,8 @@ def report_html(
         Method notes and caveats shown at the end.
     generated : datetime.date, optional
         Date printed on the report (today by default).
+    measurement : Measurement, optional
+        A measured campaign: its verdicts, figures per segment and arm, and lift charts.
 
     Returns
     -------
@@ -242,6 +249,8 @@ def report_html(
         rec = {str(k): (None if _missing(v) else v) for k, v in row.items()}
         out.append(_segment_section(rec, colours.get(str(rec.get(name_col)), "#9CA3AF")))
 
+    if measurement is not None:
+        out.append(measurement_section(measurement, chart_svg))
     note_list = [notes] if isinstance(notes, str) else list(notes)
     if note_list:
         out.append("<h2>Notes</h2><ul>" + "".join(f"<li>{_e(n)}</li>" for n in note_list) + "</ul>")
@@ -269,8 +278,10 @@ def segmentation_report(
     profiles: Sequence[SegmentProfile] | None = None,
     heat: pd.DataFrame | None = None,
     generated: date | None = None,
+    measurement: Measurement | None = None,
 ) -> str:
-    """The client report of one segmentation: sizes, where to focus, the heat map, a section per segment.
+    """The client report of one segmentation: sizes, where to focus, the heat map, a section per segment
+    and the measured campaign, if any.
 
     Parameters
     ----------
@@ -291,6 +302,8 @@ def segmentation_report(
         :func:`segmentation.explain.heatmap_features`).
     generated : datetime.date, optional
         Date printed on the report (today by default).
+    measurement : Measurement, optional
+        A campaign measured on the Measure page (see :func:`report_html`).
 
     Returns
     -------
@@ -308,5 +321,11 @@ def segmentation_report(
     }
     all_notes = [*table.notes, *notes, f"Method: {method}; criteria: {', '.join(criteria)}."]
     return report_html(
-        f"Customer segments: {title}", sizes, profiles, figures, all_notes, generated=generated
+        f"Customer segments: {title}",
+        sizes,
+        profiles,
+        figures,
+        all_notes,
+        generated=generated,
+        measurement=measurement,
     )

@@ -90,8 +90,9 @@ def clean_results(
     arms = [control, *sorted(str(a) for a in present if a != control)]
     if len(arms) < 2:
         raise DataError(
-            f"Every customer in the results is in the control group '{control}'. The results need at "
-            "least one other group (the customers who were sent the campaign)."
+            f"The results hold one group only ('{control}', {int(keep.sum()):,} customers), so there is no "
+            "control group to compare with. Measuring needs both the customers who were sent the campaign "
+            "and those held out: the campaign groups file from the Export page has both."
         )
     frame = pd.DataFrame(index=results.index[keep])
     frame["_arm"] = group[keep].cat.set_categories(arms).array

@@ -83,3 +83,29 @@ def test_counts_reconcile_with_both_segmentations() -> None:
     assert counts["stayed"] + counts["moved"] == both
     assert counts["new"] == len(set(now_ids) - set(then_ids))
     assert counts["lost"] == len(set(then_ids) - set(now_ids))
+
+
+def test_customers_who_joined_between_the_dates_are_new(tmp_path) -> None:
+    # With a customer list, a customer who signed up (and first bought) after the earlier date was not a
+    # customer then: new at the later date, not a prospect who moved.
+    from segmentation import recipe
+    from segmentation.dataset import SourceFile, load_dataset
+    from segmentation.samples import write
+
+    paths = write(tmp_path, n_customers=1_500, seed=3)
+    dataset = load_dataset([SourceFile(p.name, p) for p in (paths["orders"], paths["customers"])])
+    start, end = "2025-09-01", str(dataset.table.reference_date.date())
+    first, second, moved = recipe.compare_dates(recipe.Recipe("lifecycle"), dataset, start, end)
+    # Oracle from the raw files: before the earlier date, who had ordered or signed up.
+    customers = pd.read_csv(paths["customers"], dtype=str)
+    orders = pd.read_csv(paths["orders"], dtype=str)
+    bought = set(orders.loc[pd.to_datetime(orders["Order date"]) < pd.Timestamp(start), "Customer ID"])
+    signed = set(customers.loc[pd.to_datetime(customers["Signup date"]) < pd.Timestamp(start), "Customer ID"])
+    known = bought | signed
+    assert set(first.segmentation.labels.index) == known
+    assert len(second.segmentation.labels) == len(customers)
+    counts = moved.counts()
+    assert counts["new"] == len(customers) - len(known) > 0
+    assert counts["lost"] == 0  # within one order history nobody leaves
+    new = moved.customers.loc[moved.customers["status"] == "new", "customer_id"]
+    assert not set(new) & known

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -165,3 +166,65 @@ def test_segmentation_report_uses_the_profiles_it_is_given(
     )  # fmt: skip
     assert all(f"Cached {code}" in page for code in range(3))
     assert "2026-01-02" in page
+
+
+def _campaign(arms: dict[str, tuple[int, int]], segment: str) -> pd.DataFrame:
+    """Customers per arm (customers, converters); converters spend 12.5 each."""
+    frames = [
+        pd.DataFrame({"group": arm, "segment": segment, "converted": (np.arange(n) < x).astype(int)})
+        for arm, (n, x) in arms.items()
+    ]
+    out = pd.concat(frames, ignore_index=True)
+    return out.assign(revenue=out["converted"] * 12.5)
+
+
+def _rows(page: str) -> list[list[str]]:
+    section = page.split("<h2>Campaign results</h2>")[1]
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", section)]
+    return [c for c in cells if c]  # headings have no <td>
+
+
+@pytest.mark.slow
+def test_report_carries_the_measured_campaign_figures_escaped(
+    parts: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
+    from segmentation.outputs import measure
+
+    hostile = 'E-mail "B" <i>'
+    results = pd.concat(
+        [
+            _campaign({"holdout": (80, 48), hostile: (70, 56)}, "<b>Champions</b>"),
+            _campaign({"holdout": (40, 4), hostile: (40, 6)}, "新客户"),
+        ],
+        ignore_index=True,
+    )
+    m = measure(
+        results,
+        group_column="group",
+        control="holdout",
+        outcomes=["converted", "revenue"],
+        segment_column="segment",
+    )
+    page = report_html("Campaign", parts[0], None, None, (), measurement=m)
+    assert "<i>" not in page and "<b>Champions</b>" not in page
+    assert "E-mail &quot;B&quot; &lt;i&gt;" in page and "&lt;b&gt;Champions&lt;/b&gt;" in page
+    for line in m.verdicts():  # the plain verdicts, escaped
+        assert html.escape(line) in page
+    rows = _rows(page)
+    assert len(rows) == len(m.lifts)  # one row per segment, outcome and treated arm
+    shown = pd.concat([m.lifts[m.lifts["outcome"] == o] for o in m.kinds])  # a table per outcome
+    for cells, r in zip(rows, shown.itertuples(), strict=True):
+        rate = r.kind == "rate"
+        assert cells[:3] == [html.escape(r.segment), html.escape(r.arm), f"{r.n:,}"]
+        assert cells[3] == (f"{r.mean:.1%}" if rate else f"{r.mean:,.2f}")
+        assert cells[4].startswith(f"{r.control_mean:.1%}" if rate else f"{r.control_mean:,.2f}")
+        assert f"of {r.n_control:,}" in cells[4]
+        scale, unit = (100, " pts") if rate else (1, "")
+        assert cells[5] == f"{scale * r.diff:+.{1 if rate else 2}f}{unit}"
+        assert cells[6] == f"{scale * r.low:.{1 if rate else 2}f} to {scale * r.high:.{1 if rate else 2}f}"
+        assert cells[7] == r.label_text
+    # By hand: 56 of 70 converted against 48 of 80 (Newcombe 1998, table II: 0.0524 to 0.3339).
+    champions = next(c for c in rows if c[0] == "&lt;b&gt;Champions&lt;/b&gt;" and c[3].endswith("%"))
+    assert champions[3:7] == ["80.0%", "60.0% <span class='muted'>of 80</span>", "+20.0 pts", "5.2 to 33.4"]
+    assert page.count("<svg") == 2  # one lift chart per outcome
+    assert "http" not in page.lower()
