@@ -47,8 +47,8 @@ class SegmentProfile:
 
 
 _WEIGHTS = {"size": 0.35, "value": 0.45, "risk": 0.2}
-#: Exact opposites of another feature: comparing them again would only repeat a trait.
-_MIRRORS = frozenset({"repeat_propensity"})
+#: Shadows of another feature (the spend interval moves with predicted spend): they would only repeat a trait.
+_MIRRORS = frozenset({"spend_low", "spend_high"})
 
 
 def _criteria(table: CustomerTable) -> list[Feature]:
