@@ -97,6 +97,11 @@ class Dataset:
     horizon_days: int | None = None
 
     @property
+    def has_time(self) -> bool:
+        """Whether the order history's timestamps carry a time of day (not dates only)."""
+        return any(f.kind == "transactions" and f.intake.has_time for f in self.files)
+
+    @property
     def mappings(self) -> dict[str, dict]:
         return {f.kind: f.mapping.to_dict() for f in self.files}
 

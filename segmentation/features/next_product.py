@@ -52,7 +52,9 @@ def purchases_by_item(
 def _owned(bought: pd.DataFrame) -> dict[str, set[str]]:
     """Items per customer (a plain loop: pandas' per-group aggregation is ~100x slower here)."""
     out: dict[str, set[str]] = defaultdict(set)
-    for customer, item in zip(bought["customer_id"].to_numpy(), bought["item"].astype(str).to_numpy(), strict=True):
+    for customer, item in zip(
+        bought["customer_id"].to_numpy(), bought["item"].astype(str).to_numpy(), strict=True
+    ):
         out[customer].add(item)
     return out
 

@@ -18,7 +18,9 @@ from segmentation.features.value import ValuePrediction
 #: Longest default horizon: beyond a year the models extrapolate more than the data says.
 MAX_DEFAULT_HORIZON = 365
 
-_SPEND_NOTE = "Within the forecast horizon; 8 in 10 customers like this one spend between the low and high figures."
+_SPEND_NOTE = (
+    "Within the forecast horizon; 8 in 10 customers like this one spend between the low and high figures."
+)
 #: Catalog entries of the value and risk columns, in the order the app shows them.
 PREDICTED_FEATURES: tuple[Feature, ...] = (
     Feature("expected_purchases", "predictive", "Expected orders", unit="orders",

@@ -8,6 +8,8 @@ import pytest
 
 from segmentation.dataset import Dataset, SourceFile, as_of, load_dataset
 from segmentation.features import PREDICTED_FEATURES
+from segmentation.outputs import build_audience
+from segmentation.segments import Segmentation
 
 START = pd.Timestamp("2023-01-01")
 CUT = START + pd.Timedelta(days=400)
@@ -25,7 +27,9 @@ def shop(n: int = 400, seed: int = 0, days: float = 540.0) -> pd.DataFrame:
         t, k = first, 0
         while t < min(days, first + life):
             product = PRODUCTS[taste + int(rng.integers(0, 4))]
-            rows.append((f"c{c:04d}", f"o{c:04d}-{k}", START + pd.Timedelta(days=t), rng.gamma(3, 15), product))
+            rows.append(
+                (f"c{c:04d}", f"o{c:04d}-{k}", START + pd.Timedelta(days=t), rng.gamma(3, 15), product)
+            )
             t += rng.exponential(1 / rate)
             k += 1
     return pd.DataFrame(rows, columns=["Customer ID", "Order ID", "Order Date", "Amount", "Product"])
@@ -104,3 +108,13 @@ def test_thin_histories_load_with_a_plain_note(frame: pd.DataFrame, words: str) 
     assert "predicted_spend" not in ds.table.frame
     assert ds.horizon_days is None
     assert len(ds.table.frame) == frame["Customer ID"].nunique()
+
+
+def test_campaign_lists_pick_up_the_next_products(dataset: Dataset) -> None:
+    seg = Segmentation.from_codes(
+        np.zeros(len(dataset.table.frame)), dataset.table.frame.index, ["All"], "one", {}
+    )
+    offers = ["next_product_1", "next_product_2", "next_product_3"]
+    send = build_audience(dataset.table, seg, columns=offers).send()
+    expected = dataset.table.frame.loc[send["customer_id"], offers].reset_index(drop=True)
+    pd.testing.assert_frame_equal(send[offers], expected, check_names=False)
