@@ -47,7 +47,7 @@ m[1].metric("Buyers ranked first", f"{ours.auc:.0%}", help="Chance a returning c
             f"who did not return (50% is a coin toss; days since last purchase alone: {recency.auc:.0%}).")  # fmt: skip
 m[2].metric("Orders: predicted vs actual", f"{ours.pearson_purchases:.2f}", help="Correlation, 1 = perfect.")
 m[3].metric("Spend: predicted vs actual", f"{ours.pearson_spend:.2f}", help="Correlation, 1 = perfect.")
-m[4].metric("Revenue from the top 10% / 20%", f"{ours.top10_revenue:.0%} / {ours.top20_revenue:.0%}",
+m[4].metric("Top 10% / 20%: revenue", f"{ours.top10_revenue:.0%} / {ours.top20_revenue:.0%}",
             help="Share of the period's revenue from the customers predicted to spend most.")  # fmt: skip
 st.markdown(
     f"Of the customers we rank in the top 20%, **{ours.top20_bought:.0%} bought again**; they brought "
@@ -92,13 +92,11 @@ with widgets.friendly_errors("Applying the rules"):
     seg = compute.segment(dataset, rec)
 profiles = {p.code: p for p in compute.profiles_for(dataset, seg)}
 summary = value_summary(dataset.table, seg)
-rows = summary.assign(what=[" · ".join(profiles[c].actions) if c in profiles else "" for c in summary.index])
 st.dataframe(
-    rows,
+    summary,
     hide_index=True,
     width="stretch",
     key="value_segments",
-    column_order=["segment", "customers", "predicted_spend", "churn_probability", "what"],
     column_config={
         "segment": "Segment",
         "customers": st.column_config.NumberColumn("Customers", format="localized"),
@@ -108,8 +106,11 @@ st.dataframe(
         "churn_probability": st.column_config.ProgressColumn(
             "Chance of leaving", format="percent", min_value=0, max_value=1
         ),
-        "what": st.column_config.TextColumn("What to do", width="large"),
     },
+)
+st.markdown(
+    "**What to do**\n"
+    + "\n".join(f"- **{p.name}**: {'; '.join(p.actions)}" for p in profiles.values() if p.size and p.actions)
 )
 if st.button("Use these segments", type="primary", key="value_save"):
     state.save(state.SavedSegmentation(RULE_SETS[name].label, seg, recipe.with_fitted(rec, seg), spec))

@@ -26,18 +26,26 @@ def calibration_chart(calibration: pd.DataFrame, what: str = "purchases") -> alt
     colour = alt.Color(
         "figure:N",
         title=None,
-        scale=alt.Scale(domain=["Actual", "Predicted"], range=[NEUTRAL, SEGMENT_PALETTE[0]]),
+        sort=["Predicted", "Actual"],
+        scale=alt.Scale(domain=["Predicted", "Actual"], range=[SEGMENT_PALETTE[0], NEUTRAL]),
     )
-    x = alt.X("decile:O", title="Customers ranked by predicted orders, in tenths (10 = highest)")
+    x = alt.X(
+        "decile:O",
+        title="Customers ranked by predicted orders, in tenths (10 = highest)",
+        axis=alt.Axis(labelAngle=0),
+    )
     y = alt.Y("value:Q", title=f"Average {noun} per customer")
     tooltip = [alt.Tooltip("decile:O", title="Tenth"), alt.Tooltip("figure:N", title="Figure"),
                alt.Tooltip("value:Q", title=f"Average {noun}", format=fmt)]  # fmt: skip
-    base = alt.Chart(long).encode(x=x, y=y, color=colour, tooltip=tooltip)
-    bars = base.transform_filter(alt.datum.figure == "Actual").mark_bar(opacity=0.7)
-    dots = base.transform_filter(alt.datum.figure == "Predicted").mark_point(filled=True, size=90)
-    chart = (bars + dots).properties(height=280)
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(x=x, xOffset=alt.XOffset("figure:N", sort=["Predicted", "Actual"]), y=y, color=colour,
+                tooltip=tooltip)
+        .properties(width="container", height=260)
+    )  # fmt: skip
     return style(chart, f"Predicted and actual {noun}, by tenth of customers",
-                 "Bars: what customers did after the cut. Dots: what was predicted for them.")  # fmt: skip
+                 "Blue: predicted before the cut. Grey: what customers did after it.")  # fmt: skip
 
 
 def reach_chart(buyers_reached: tuple[float, ...], share: float) -> alt.TopLevelMixin:
@@ -59,5 +67,5 @@ def reach_chart(buyers_reached: tuple[float, ...], share: float) -> alt.TopLevel
         .mark_rule(color=SEGMENT_PALETTE[1])
         .encode(x="targeted:Q")
     )
-    return style((chance + line + mark).properties(height=280), "Buyers reached by targeting",
-                 "Dashed: picking customers at random.")  # fmt: skip
+    return style((chance + line + mark).properties(width="container", height=260), "Buyers reached by targeting",
+                 "Blue: ranked by our prediction. Dashed: picked at random. Orange: your target.")  # fmt: skip

@@ -85,7 +85,7 @@ def value_summary(table: CustomerTable, seg: Segmentation) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "customers": frame.size(),
-            "predicted_spend": frame["predicted_spend"].sum(),
+            "predicted_spend": frame["predicted_spend"].sum().round(),
             "churn_probability": frame["churn_probability"].mean(),
         }
     )
