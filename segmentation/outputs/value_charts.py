@@ -31,10 +31,10 @@ def calibration_chart(calibration: pd.DataFrame, what: str = "purchases") -> alt
     )
     x = alt.X(
         "decile:O",
-        title="Customers ranked by predicted orders, in tenths (10 = highest)",
+        title="Tenths of customers by predicted orders (10 = highest)",
         axis=alt.Axis(labelAngle=0),
     )
-    y = alt.Y("value:Q", title=f"Average {noun} per customer")
+    y = alt.Y("value:Q", title=noun.capitalize())  # short: a long vertical title squeezes the plot
     tooltip = [alt.Tooltip("decile:O", title="Tenth"), alt.Tooltip("figure:N", title="Figure"),
                alt.Tooltip("value:Q", title=f"Average {noun}", format=fmt)]  # fmt: skip
     chart = (
@@ -45,7 +45,7 @@ def calibration_chart(calibration: pd.DataFrame, what: str = "purchases") -> alt
         .properties(width="container", height=260)
     )  # fmt: skip
     return style(chart, f"Predicted and actual {noun}, by tenth of customers",
-                 "Blue: predicted before the cut. Grey: what customers did after it.")  # fmt: skip
+                 "Average per customer. Blue: predicted before the cut. Grey: what they did after it.")  # fmt: skip
 
 
 def reach_chart(buyers_reached: tuple[float, ...], share: float) -> alt.TopLevelMixin:
