@@ -72,6 +72,7 @@ with right:
     widgets.chart(
         cache_key(dataset, "calibration_chart", horizon, what),
         lambda: calibration_chart(ours.calibration, what),
+        height=340,
     )
 with st.expander("Which model, and why", expanded=True):
     for note in bt.notes:
