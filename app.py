@@ -17,6 +17,7 @@ pages = {
         st.Page("pages/segments.py", title="Segments", icon=":material/donut_small:"),
         st.Page("pages/map.py", title="Map", icon=":material/scatter_plot:"),
         st.Page("pages/profiles.py", title="Profiles", icon=":material/badge:"),
+        st.Page("pages/value.py", title="Value", icon=":material/trending_up:"),
         st.Page("pages/movement.py", title="Movement", icon=":material/swap_horiz:"),
     ],
     "Act": [

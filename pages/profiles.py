@@ -11,6 +11,7 @@ dataset = widgets.require_dataset()
 active = widgets.require_segmentation()
 seg, table = active.segmentation, dataset.table
 profiles = compute.profiles_for(dataset, seg)
+offers, times = compute.best_offers(dataset, seg), compute.best_times(dataset, seg)
 st.title("Segment profiles")
 widgets.lead(
     f"**{active.title}**: who is in each segment, what sets them apart and what to do next. "
@@ -70,6 +71,11 @@ for p in sorted(profiles, key=lambda p: -p.priority):
             m3.metric("Priority", f"{p.priority}/100", help=p.priority_why)
             st.markdown(p.description)
             st.markdown("**What to do**\n" + "\n".join(f"- {a}" for a in p.actions))
+            if picks := offers.get(p.code):
+                named = "; ".join(f"{item} (suggested to {share:.0%})" for item, share in picks)
+                st.markdown(f"**Best next offers:** {named}")
+            if p.code in times:
+                st.markdown(f"**Best time to reach:** {times[p.code].sentence()}")
             st.caption(widgets.mix_line(p))
         if p.traits:
             with chart:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from segmentation import samples
+from segmentation import predict, samples
 from segmentation.errors import DataError
 from segmentation.outputs import to_csv_bytes
 
@@ -369,6 +369,9 @@ def export_cmd(args: argparse.Namespace) -> int:
         groups.write_bytes(to_csv_bytes(audience.groups()))
         print(f"Wrote {groups}: every customer of the campaign with their group, for measuring it later.")
     return 0
+
+
+COMMANDS["predict"] = Command("predict", predict.HELP, predict.arguments, predict.run)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -2,7 +2,7 @@
 
 The single path every entry point takes (app, command line, recipe, benchmarks): read each file,
 prepare it with its mapping (ledger), join transactions and customer attributes, build features and,
-where the history allows, predictive scores.
+where the history allows, predicted value and risk over a horizon and the next products to offer.
 """
 
 from __future__ import annotations
@@ -17,7 +17,13 @@ import pandas as pd
 
 from segmentation.catalog import CustomerTable
 from segmentation.errors import DataError, quote_relation
-from segmentation.features import build_customer_table, predict_churn, with_predictions
+from segmentation.features import (
+    build_customer_table,
+    default_horizon,
+    next_products,
+    predict_value,
+    with_predictions,
+)
 from segmentation.intake import (
     Intake,
     Ledger,
@@ -87,6 +93,13 @@ class Dataset:
     transactions: str | None = None
     notes: tuple[str, ...] = ()
     events: str | None = None
+    #: Days ahead the predicted columns look (None: no prediction was made).
+    horizon_days: int | None = None
+
+    @property
+    def has_time(self) -> bool:
+        """Whether the order history's timestamps carry a time of day (not dates only)."""
+        return any(f.kind == "transactions" and f.intake.has_time for f in self.files)
 
     @property
     def mappings(self) -> dict[str, dict]:
@@ -105,10 +118,13 @@ def load_dataset(
     *,
     reference_date: pd.Timestamp | None = None,
     predictions: bool = True,
+    horizon_days: int | None = None,
 ) -> Dataset:
     """Read, prepare and join up to one transaction log, one customer table and one event log.
 
     ``mappings`` maps a file name to its confirmed mapping; files without one use the suggestion.
+    With ``predictions``, an order history adds predicted value and risk over ``horizon_days``
+    (default: a third of the history, at most a year) and the next products to offer.
     Raises ``io.DataError`` with a plain message when the files cannot make a customer table.
     """
     if not sources:
@@ -146,8 +162,9 @@ def load_dataset(
         events=events.events if events else None,
     )
     notes: list[str] = []
+    horizon = None
     if predictions and orders is not None and orders.transactions is not None:
-        table, note = _with_predictions(con, orders.transactions, table)
+        table, horizon, note = _with_predictions(con, orders.transactions, table, horizon_days)
         notes.append(note)
     fingerprint = hashlib.sha256(
         "|".join(
@@ -162,6 +179,7 @@ def load_dataset(
         transactions=orders.transactions if orders else None,
         notes=tuple(notes),
         events=events.events if events else None,
+        horizon_days=horizon,
     )
 
 
@@ -189,9 +207,9 @@ def as_of(dataset: Dataset, date: pd.Timestamp | str, *, predictions: bool = Tru
     if customers is not None:
         customers = _known_by(customers, dataset.con, view, dataset.transactions, day)
     table = build_customer_table(dataset.con, view, customers, has_time=orders.has_time, reference_date=day)
-    notes = list(dataset.notes[:0])
+    notes, horizon = [], None
     if predictions:
-        table, note = _with_predictions(dataset.con, view, table)
+        table, horizon, note = _with_predictions(dataset.con, view, table, dataset.horizon_days)
         notes.append(note)
     return Dataset(
         table=table,
@@ -200,6 +218,7 @@ def as_of(dataset: Dataset, date: pd.Timestamp | str, *, predictions: bool = Tru
         con=dataset.con,
         transactions=view,
         notes=tuple(notes),
+        horizon_days=horizon,
     )
 
 
@@ -244,10 +263,15 @@ def _report(name: str, intake: Intake) -> FileReport:
 
 
 def _with_predictions(
-    con: duckdb.DuckDBPyConnection, transactions: str, table: CustomerTable
-) -> tuple[CustomerTable, str]:
+    con: duckdb.DuckDBPyConnection, transactions: str, table: CustomerTable, horizon_days: int | None
+) -> tuple[CustomerTable, int | None, str]:
+    """The table with predicted value, risk and next products, the horizon, and a note on how far
+    to trust them (or why they were left out: the shop's history is too thin)."""
+    offers = next_products(con, transactions)
     try:
-        result = predict_churn(con, transactions, table)
-    except ValueError as exc:  # too little history: say so, segment without predictions
-        return table, f"Predicted behaviour left out: {exc}"
-    return with_predictions(table, result.scores), result.summary()
+        horizon = int(horizon_days or default_horizon(con, transactions))
+        prediction = predict_value(con, transactions, horizon_days=horizon)
+    except ValueError as exc:  # too little history: say so, segment without predicted value
+        return with_predictions(table, None, offers), None, f"Predicted value left out: {exc}"
+    note = f"Predicted value and risk look {horizon} days ahead. {prediction.summary()}"
+    return with_predictions(table, prediction, offers), horizon, note

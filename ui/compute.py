@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from segmentation import explain, outputs, recipe, segmenters
+from segmentation import explain, features, outputs, recipe, segmenters
 from segmentation.dataset import Dataset
 from segmentation.explain import GeoPoints, MapPoints, SegmentProfile
 from segmentation.segmenters import CriteriaSpec, KScan, Rule
@@ -224,3 +224,47 @@ def movement(dataset: Dataset, saved: Any, start: str, end: str) -> Any:
     """The active segmentation's segments at two dates and the moves between them (cached)."""
     key = cache_key(dataset, "movement", saved.recipe.to_json(), start, end, seg=saved.segmentation)
     return _movement(key, start, end, dataset, saved)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _best_times(key: CacheKey, _dataset: Dataset, _seg: Segmentation) -> dict[object, explain.BestTime]:
+    if _dataset.con is None or _dataset.transactions is None:
+        return {}
+    return explain.best_times(_dataset.con, _dataset.transactions, _seg.labels, has_time=_dataset.has_time)
+
+
+def best_times(dataset: Dataset, seg: Segmentation) -> dict[object, explain.BestTime]:
+    """Per segment code, the weekday and hour its customers order at (empty without an order history)."""
+    return _best_times(cache_key(dataset, "best_times", seg=seg), dataset, seg)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _best_offers(
+    key: CacheKey, _dataset: Dataset, _seg: Segmentation
+) -> dict[object, list[tuple[str, float]]]:
+    return explain.best_offers(_dataset.table.frame, _seg.labels)
+
+
+def best_offers(dataset: Dataset, seg: Segmentation) -> dict[object, list[tuple[str, float]]]:
+    """Per segment code, the next products most often suggested to its customers, with their shares."""
+    return _best_offers(cache_key(dataset, "best_offers", seg=seg), dataset, seg)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Testing the predictions on your own past orders…")
+def _value_backtest(key: CacheKey, horizon: int, _dataset: Dataset) -> Any:
+    return features.backtest_value(_dataset.con, _dataset.transactions, horizon_days=horizon)
+
+
+def value_backtest(dataset: Dataset, horizon: int) -> features.Backtest:
+    """Cut the order history ``horizon`` days before its end, predict, compare with what happened."""
+    return _value_backtest(cache_key(dataset, "value_backtest", horizon), horizon, dataset)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Testing the product suggestions on your own past orders…")
+def _offer_backtest(key: CacheKey, horizon: int, _dataset: Dataset) -> Any:
+    return features.backtest_next_product(_dataset.con, _dataset.transactions, horizon_days=horizon)
+
+
+def offer_backtest(dataset: Dataset, horizon: int) -> features.NextProductBacktest:
+    """Hit rate at 3 of the next products over the last ``horizon`` days, beside the best sellers'."""
+    return _offer_backtest(cache_key(dataset, "offer_backtest", horizon), horizon, dataset)

@@ -11,6 +11,7 @@ from segmentation.explain.embedding import (
     umap_layout,
     warm_up,
 )
+from segmentation.explain.habits import WEEKDAYS, BestTime, best_offers, best_times
 from segmentation.explain.map_points import (
     MAX_POINTS,
     PLACE_COLUMNS,
@@ -43,11 +44,15 @@ __all__ = [
     "NEW",
     "PLACE_COLUMNS",
     "TOOLTIP_FACTS",
+    "WEEKDAYS",
+    "BestTime",
     "GeoPoints",
     "MapLayout",
     "MapPoints",
     "Movement",
     "SegmentProfile",
+    "best_offers",
+    "best_times",
     "generated_names",
     "geo_points",
     "has_coordinates",

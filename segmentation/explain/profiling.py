@@ -19,9 +19,11 @@ from segmentation.explain.naming import PLAYBOOK, Trait, describe, name_segments
 from segmentation.explain.traits import Contrast, criteria_features
 from segmentation.segments import Segmentation
 
+#: Segmentations whose segments keep their rule names and get their plays by name (``naming.RULE_PLAYS``).
 RULE_METHODS = frozenset(
-    {"rfm11", "rfm6", "lifecycle", "loyalty_tiers", "value_tiers", "nps", "satisfaction", "bands", "custom"}
-)
+    {"rfm11", "rfm6", "lifecycle", "loyalty_tiers", "value_tiers", "nps", "satisfaction", "bands", "custom",
+     "cart_abandoners", "window_shoppers", "engaged_browsers", "value_risk", "clv_tiers"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from scipy import sparse
 from segmentation.catalog import CONTACT, CustomerTable, Feature
 from segmentation.explain.naming import Trait
 
-#: Exact opposites of another feature: comparing them again would only repeat a trait.
-_MIRRORS = frozenset({"repeat_propensity"})
+#: Shadows of another feature (the spend interval moves with predicted spend): they would only repeat a trait.
+_MIRRORS = frozenset({"spend_low", "spend_high"})
 
 
 def criteria_features(table: CustomerTable) -> list[Feature]:

@@ -31,9 +31,10 @@ from segmentation.features.next_product import (
 )
 from segmentation.features.order_features import slug
 from segmentation.features.predictive import (
-    PredictionResult,
-    churn_and_propensity,
-    predict_churn,
+    MAX_DEFAULT_HORIZON,
+    PREDICTED_FEATURES,
+    default_horizon,
+    next_products,
     with_predictions,
 )
 from segmentation.features.textbook import TextbookCLV, textbook_available
@@ -48,6 +49,8 @@ from segmentation.features.value import (
 )
 
 __all__ = [
+    "MAX_DEFAULT_HORIZON",
+    "PREDICTED_FEATURES",
     "VALUE_COLUMNS",
     "Backtest",
     "BacktestMetrics",
@@ -55,7 +58,6 @@ __all__ = [
     "HistoryCheck",
     "NextProduct",
     "NextProductBacktest",
-    "PredictionResult",
     "TextbookCLV",
     "ValueModel",
     "ValuePrediction",
@@ -66,15 +68,15 @@ __all__ = [
     "capture",
     "check_history",
     "choose_learning",
-    "churn_and_propensity",
+    "default_horizon",
     "fit_value_model",
     "grade",
     "history_features",
     "history_outcomes",
     "history_span",
     "item_column",
+    "next_products",
     "popular_picks",
-    "predict_churn",
     "predict_value",
     "purchases_by_item",
     "rfm_from_features",

@@ -10,6 +10,7 @@ segment (or the whole shop) fill the list. Categories stand in when products are
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 import duckdb
@@ -48,8 +49,14 @@ def purchases_by_item(
     return frame
 
 
-def _as_set(values: pd.Series) -> frozenset[str]:
-    return frozenset(map(str, values))
+def _owned(bought: pd.DataFrame) -> dict[str, set[str]]:
+    """Items per customer (a plain loop: pandas' per-group aggregation is ~100x slower here)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for customer, item in zip(
+        bought["customer_id"].to_numpy(), bought["item"].astype(str).to_numpy(), strict=True
+    ):
+        out[customer].add(item)
+    return out
 
 
 class NextProduct(BaseEstimator):  # type: ignore[misc]
@@ -88,8 +95,10 @@ class NextProduct(BaseEstimator):  # type: ignore[misc]
         """Learn from :func:`purchases_by_item` output (customer_id, item, orders)."""
         if bought.empty:
             raise ValueError("No purchases with a product or category to learn from.")
-        stats = bought.groupby("item").agg(
-            buyers=("customer_id", "nunique"), again=("orders", lambda o: (o >= 2).sum())
+        stats = (
+            bought.assign(again=bought["orders"] >= 2)
+            .groupby("item")
+            .agg(buyers=("customer_id", "nunique"), again=("again", "sum"))
         )
         stats = stats.reset_index().sort_values(["buyers", "item"], ascending=[False, True], kind="stable")
         self.popular_ = tuple(stats["item"].astype(str))
@@ -123,7 +132,7 @@ class NextProduct(BaseEstimator):  # type: ignore[misc]
     def recommend(self, bought: pd.DataFrame, segments: pd.Series | None = None) -> pd.DataFrame:
         """``next_product_1..n`` per customer in ``bought`` (their history up to now)."""
         matrix, customers = self._matrix(bought)
-        owned = bought.groupby("customer_id")["item"].agg(_as_set)
+        owned = _owned(bought)
         rebuy = np.array([i in self.rebuy_ for i in self.items_])
         picks: list[list[str]] = []
         for start in range(0, len(customers), 20_000):
@@ -171,13 +180,13 @@ class NextProduct(BaseEstimator):  # type: ignore[misc]
 
 def popular_picks(bought: pd.DataFrame, model: NextProduct) -> pd.DataFrame:
     """The baseline: the shop's most popular items, with the same rule on what was bought."""
-    owned = bought.groupby("customer_id")["item"].agg(_as_set)
+    owned = _owned(bought)
     rows = []
-    for have in owned:
+    for have in owned.values():
         rows.append(
             [i for i in model.popular_[: model.n + 200] if i not in have or i in model.rebuy_][: model.n]
         )
-    return pd.DataFrame(rows, index=owned.index)
+    return pd.DataFrame(rows, index=pd.Index(list(owned), name="customer_id"))
 
 
 @dataclass(frozen=True)
@@ -198,9 +207,8 @@ class NextProductBacktest:
         )
 
 
-def _hits(picks: pd.DataFrame, later: pd.Series) -> float:
-    common = picks.index.intersection(later.index)
-    hits = [bool(set(picks.loc[c].dropna()) & later[c]) for c in common]
+def _hits(picks: pd.DataFrame, later: dict[str, set[str]]) -> float:
+    hits = [bool(set(row.dropna()) & later[c]) for c, row in picks.iterrows() if c in later]
     return float(np.mean(hits)) if hits else float("nan")
 
 
@@ -224,8 +232,9 @@ def backtest_next_product(
     before = purchases_by_item(con, transactions, item, end=cutoff)
     after = purchases_by_item(con, transactions, item, start=cutoff, end=pd.Timestamp(reference))
     model = NextProduct(n=n).fit(before)
-    later = after.groupby("customer_id")["item"].agg(_as_set)
-    later = later[later.index.isin(before["customer_id"])]
-    ours = model.recommend(before[before["customer_id"].isin(later.index)], segments)
-    baseline = popular_picks(before[before["customer_id"].isin(later.index)], model)
+    earlier = set(before["customer_id"])
+    later = {c: items for c, items in _owned(after).items() if c in earlier}
+    returning = before[before["customer_id"].isin(later)]
+    ours = model.recommend(returning, segments)
+    baseline = popular_picks(returning, model)
     return NextProductBacktest(item, len(later), _hits(ours, later), _hits(baseline, later), n)

@@ -56,7 +56,6 @@ from segmentation.outputs.measurement import (
     measure,
     outcomes_from_orders,
 )
-from segmentation.outputs.offers import with_next_products
 from segmentation.outputs.report import chart_svg, report_html, segmentation_report
 from segmentation.outputs.results_file import RowCount, group_values, guess_control, read_results
 from segmentation.outputs.segment_charts import (
@@ -67,6 +66,7 @@ from segmentation.outputs.segment_charts import (
     traits_chart,
 )
 from segmentation.outputs.stats import newcombe_interval, welch_interval, wilson_interval
+from segmentation.outputs.value_charts import calibration_chart, reach_chart
 
 __all__ = [
     "DEFAULT_CONTACT_COLUMNS",
@@ -91,6 +91,7 @@ __all__ = [
     "RowCount",
     "brushed_ids",
     "build_audience",
+    "calibration_chart",
     "campaign_list",
     "campaign_zip",
     "chart_svg",
@@ -119,6 +120,7 @@ __all__ = [
     "place_mix_chart",
     "platform_file",
     "priority_chart",
+    "reach_chart",
     "read_consent",
     "read_results",
     "report_html",
@@ -130,6 +132,5 @@ __all__ = [
     "traits_chart",
     "welch_interval",
     "wilson_interval",
-    "with_next_products",
     "zip_by_segment",
 ]

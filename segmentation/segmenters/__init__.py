@@ -65,6 +65,7 @@ from segmentation.segmenters.value_rules import (
     VALUE_RULE_SETS,
     clv_tiers,
     value_risk_grid,
+    value_summary,
 )
 
 RULE_SETS.update(VALUE_RULE_SETS)  # the predicted-value rule sets, after the classic ones
@@ -125,6 +126,7 @@ __all__ = [
     "tie_aware_edges",
     "usable_features",
     "value_risk_grid",
+    "value_summary",
     "value_tiers",
     "window_shoppers",
 ]

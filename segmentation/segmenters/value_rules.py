@@ -74,3 +74,20 @@ VALUE_RULE_SETS: dict[str, RuleSet] = {
         ("predicted_spend",),
     ),
 }
+
+
+def value_summary(table: CustomerTable, seg: Segmentation) -> pd.DataFrame:
+    """Per segment (in code order, empty ones left out): customers, total predicted spend and mean
+    chance of leaving."""
+    frame = table.frame[["predicted_spend", "churn_probability"]].groupby(
+        seg.labels.reindex(table.frame.index)
+    )
+    out = pd.DataFrame(
+        {
+            "customers": frame.size(),
+            "predicted_spend": frame["predicted_spend"].sum().round(),
+            "churn_probability": frame["churn_probability"].mean(),
+        }
+    )
+    out.insert(0, "segment", [seg.names[int(c)] for c in out.index])
+    return out.rename_axis("code")

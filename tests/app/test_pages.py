@@ -7,8 +7,8 @@ import ast
 import pytest
 from app_driver import ROOT, click, goto
 
-PAGES = ["data", "criteria", "segments", "map", "profiles", "export", "help"]
-NEEDS_DATA = ["criteria", "segments", "map", "profiles", "export"]
+PAGES = ["data", "criteria", "segments", "map", "profiles", "value", "export", "help"]
+NEEDS_DATA = ["criteria", "segments", "map", "profiles", "value", "export"]
 NEEDS_SEGMENTS = ["map", "profiles", "export"]
 LOAD_DATA = "Load your customer data first: upload a file or pick the sample store on the Data page."
 MAKE_SEGMENTS = "Create a segmentation first on the Segments page (or click ▶ One-click demo in the sidebar)."

@@ -123,10 +123,12 @@ def test_the_first_paint_shows_the_apps_own_menu(browser):
             "movement",
             "profiles",
             "segments",
+            "value",
         }
         assert all(not raw & set(links) for links in seen), seen
         assert [t.split("\n")[-1] for t in seen[-1]] == [
-            "Data", "Criteria", "Segments", "Map", "Profiles", "Movement", "Export", "Measure", "Help & glossary",
+            "Data", "Criteria", "Segments", "Map", "Profiles", "Value", "Movement", "Export", "Measure",
+            "Help & glossary",
         ], seen  # fmt: skip
         pg.context.close()
     finally:

@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 
 from segmentation.features import NextProduct, backtest_next_product, popular_picks
-from segmentation.outputs import with_next_products
 
 
 def bought(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
@@ -78,12 +77,3 @@ def test_backtest_hit_rate_against_a_planted_pattern() -> None:
     assert result.popularity_hit_rate < 0.6
     assert "came back" in result.summary()
 
-
-def test_campaign_list_gets_the_columns_in_its_own_order() -> None:
-    picks = NextProduct(n=2).fit(HISTORY).recommend(HISTORY)
-    campaign = pd.DataFrame({"customer_id": ["t5", "nobody", "b0"], "segment": ["A", "B", "A"]})
-    out = with_next_products(campaign, picks)
-    assert out["customer_id"].tolist() == ["t5", "nobody", "b0"]
-    assert out.columns.tolist() == ["customer_id", "segment", "next_product_1", "next_product_2"]
-    assert out.loc[1, ["next_product_1", "next_product_2"]].isna().all()
-    assert out.loc[0, "next_product_1"] == picks.loc["t5", "next_product_1"]

@@ -6,9 +6,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation.catalog import CustomerTable
+from segmentation.catalog import CustomerTable, Feature
+from segmentation.explain import profile_segments
 from segmentation.explain.naming import PLAYBOOK, RULE_PLAYS
-from segmentation.segmenters import GRID_NAMES, RULE_SETS, available_rule_sets, clv_tiers, value_risk_grid
+from segmentation.segmenters import (
+    GRID_NAMES,
+    RULE_SETS,
+    available_rule_sets,
+    clv_tiers,
+    value_risk_grid,
+    value_summary,
+)
 
 
 def table(spend: list[float], churn: list[float]) -> CustomerTable:
@@ -41,3 +49,24 @@ def test_registered_with_plays_and_offered_only_with_predictions() -> None:
     assert "value_risk" not in available_rule_sets(without)
     with pytest.raises(ValueError, match="value prediction"):
         value_risk_grid(without)
+
+
+@pytest.mark.parametrize("make", [value_risk_grid, clv_tiers], ids=["grid", "tiers"])
+def test_profiles_keep_the_rule_names_and_their_plays(make) -> None:
+    rng = np.random.default_rng(0)
+    spend, churn = rng.gamma(2, 50, 200), rng.uniform(0, 1, 200)
+    catalog = (Feature("predicted_spend", "predictive", "Predicted spend"),
+               Feature("churn_probability", "predictive", "Chance of leaving"))  # fmt: skip
+    t = CustomerTable(table(list(spend), list(churn)).frame, catalog)
+    seg = make(t)
+    for p in profile_segments(t, seg):
+        assert p.name == seg.names[p.code]
+        assert p.actions == tuple(PLAYBOOK[k] for k in RULE_PLAYS[p.name])
+
+
+def test_summary_per_segment() -> None:
+    t = table([100, 90, 80, 70, 60, 50, 40, 30, 20, 10], [0.1, 0.7, 0.2, 0.4, 0.9, 0.1, 0.6, 0.2, 0.8, 0.3])
+    out = value_summary(t, value_risk_grid(t))
+    assert out["segment"].tolist() == ["Loyal core", "High value at risk", "Rising", "Low value leaving"]
+    assert out["customers"].tolist() == [2, 1, 4, 3]
+    assert out.loc[0, "predicted_spend"] == 180 and out.loc[1, "churn_probability"] == pytest.approx(0.7)

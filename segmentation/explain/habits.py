@@ -1,0 +1,72 @@
+"""Per segment: the best next offers (from each customer's next products) and the best time to reach
+its customers (the weekday and hour at which they order)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from segmentation.errors import quote_relation
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def best_offers(frame: pd.DataFrame, labels: pd.Series, n: int = 3) -> dict[object, list[tuple[str, float]]]:
+    """Per segment, the ``n`` items most often among its customers' next products (``next_product_*``
+    columns of the customer table), each with the share of the segment's customers it is suggested to."""
+    columns = [c for c in frame.columns if c.startswith("next_product_")]
+    if not columns:
+        return {}
+    picks = frame[columns].stack().rename("item").reset_index(level=1, drop=True)
+    counts = picks.to_frame().join(labels.rename("segment")).value_counts(["segment", "item"])
+    sizes = labels.value_counts()
+    out: dict[object, list[tuple[str, float]]] = {}
+    for (segment, item), count in (
+        counts.sort_index(kind="stable").sort_values(ascending=False, kind="stable").items()
+    ):
+        chosen = out.setdefault(segment, [])
+        if len(chosen) < n:
+            chosen.append((str(item), float(count / sizes[segment])))
+    return out
+
+
+@dataclass(frozen=True)
+class BestTime:
+    """When a segment's customers order: the busiest weekday and (with timestamps) hour, with shares."""
+
+    weekday: str
+    weekday_share: float
+    hour: int | None
+    hour_share: float
+
+    def sentence(self) -> str:
+        day = f"{self.weekday}s ({self.weekday_share:.0%} of their orders)"
+        if self.hour is None:
+            return f"{day}. Orders carry dates only, so the best hour is unknown."
+        return f"{day}, around {self.hour:02d}:00 ({self.hour_share:.0%} of their orders start that hour)."
+
+
+def best_times(
+    con: duckdb.DuckDBPyConnection, transactions: str, labels: pd.Series, *, has_time: bool
+) -> dict[object, BestTime]:
+    """Per segment (``labels``: segment by customer id), the weekday and hour with most orders."""
+    sql = (
+        "SELECT customer_id, isodow(ts) - 1 AS dow, hour(ts) AS hr, count(*)::DOUBLE AS n FROM "
+        f"(SELECT customer_id, order_id, min(ts) AS ts FROM {quote_relation(transactions)} "
+        "WHERE NOT is_return GROUP BY ALL) GROUP BY ALL"
+    )
+    orders = con.sql(sql).df()
+    orders["segment"] = orders["customer_id"].astype(str).map(labels.set_axis(labels.index.astype(str)))
+    orders = orders.dropna(subset=["segment"])
+    out: dict[object, BestTime] = {}
+    for segment, part in orders.groupby("segment", sort=False):
+        days = part.groupby("dow")["n"].sum()
+        hours = part.groupby("hr")["n"].sum()
+        total = float(days.sum())
+        out[segment] = BestTime(
+            WEEKDAYS[int(days.idxmax())], float(days.max() / total),
+            int(hours.idxmax()) if has_time else None, float(hours.max() / total) if has_time else 0.0,
+        )  # fmt: skip
+    return out

@@ -1,0 +1,46 @@
+"""The Value page in real Chromium on the demo: the backtest panel, the targeting slider and the value x
+risk segments saved as the active segmentation."""
+
+from __future__ import annotations
+
+import pytest
+from harness import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def see(page, text: str, timeout: float = 300_000) -> None:
+    page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
+
+
+def test_value_page_backtest_and_value_segments(page) -> None:
+    page.get_by_role("button", name="One-click demo").click()
+    see(page, "What to do")
+    page.get_by_role("link", name="Value").first.click()
+    see(page, "How good are the predictions?")
+    see(page, "Of the customers we rank in the top 20%")
+    see(page, "Target the top 30% by chance of buying")
+    see(page, "came back")  # the next-product backtest: last on the page
+    page.locator('[data-testid="stVegaLiteChart"]').nth(1).wait_for()
+    page.wait_for_timeout(2_000)
+    screenshot(page, "20_value_backtest")
+
+    slider = page.get_by_role("slider").first
+    slider.focus()
+    for _ in range(2):
+        slider.press("ArrowRight")  # 30% -> 40%
+    see(page, "Target the top 40% by chance of buying")
+
+    segments = page.get_by_text("Value segments").first
+    segments.scroll_into_view_if_needed()
+    see(page, "Loyal core")
+    page.get_by_role("button", name="Use these segments").click()
+    see(page, "is now your active segmentation")
+    page.wait_for_timeout(1_500)
+    screenshot(page, "21_value_segments")
+
+    page.get_by_role("link", name="Profiles").first.click()
+    see(page, "Best next offers")
+    see(page, "Best time to reach")
+    page.wait_for_timeout(1_500)
+    screenshot(page, "22_profiles_offers")
