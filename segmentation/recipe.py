@@ -22,6 +22,7 @@ from segmentation.dataset import Dataset, SourceFile, as_of, load_dataset, sugge
 from segmentation.errors import DataError
 from segmentation.explain import Movement, generated_names, movement
 from segmentation.intake import Mapping
+from segmentation.outputs import GlobalControl
 from segmentation.segmenters import (
     DEFAULT_FAMILIES,
     RULE_SETS,
@@ -58,17 +59,23 @@ class Recipe:
     holdout_seed: int = 0
     #: The fitted segments as plain data (clusters only); None: segments are fitted on each run.
     model: dict[str, Any] | None = None
+    #: Share and seed of the customers kept out of every campaign (``{"share": 0.05, "seed": 7}``).
+    global_control: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if self.method not in (*CLUSTER_METHODS, *RULE_SETS, "custom"):
             raise DataError(f"This recipe uses an unknown method '{self.method}'.")
         if not isinstance(self.holdout_seed, int) or isinstance(self.holdout_seed, bool):
             raise DataError("The recipe's holdout seed must be a whole number.")
-        if self.model is not None:
-            try:
-                FrozenModel.from_dict(self.model)
-            except ValueError as exc:
-                raise DataError(str(exc)) from exc
+        try:
+            self.frozen, self.control  # noqa: B018 (parsed to validate)
+        except ValueError as exc:
+            raise DataError(str(exc)) from exc
+
+    @property
+    def control(self) -> GlobalControl:
+        """The global control saved with the recipe (share 0 when there is none)."""
+        return GlobalControl.from_dict(self.global_control or {})
 
     @property
     def frozen(self) -> FrozenModel | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from segmentation.explain.changes import RefitChanges, refit_changes
 from segmentation.explain.embedding import (
     MapLayout,
     plot_sample,
@@ -47,6 +48,7 @@ __all__ = [
     "MapLayout",
     "MapPoints",
     "Movement",
+    "RefitChanges",
     "SegmentProfile",
     "generated_names",
     "geo_points",
@@ -62,6 +64,7 @@ __all__ = [
     "profile_segments",
     "profiles_frame",
     "quick_layout",
+    "refit_changes",
     "segment_traits",
     "stratified_sample",
     "traits_frame",

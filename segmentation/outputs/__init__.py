@@ -13,12 +13,15 @@ from segmentation.outputs.audience import (
     holdout_mask,
 )
 from segmentation.outputs.audiences import (
+    ASCII_EMAIL_PLATFORMS,
     PLATFORM_LABELS,
     PLATFORM_REACH,
     PLATFORMS,
     ExportSummary,
     platform_file,
+    platform_needs,
 )
+from segmentation.outputs.campaign_files import EXPORT_FORMATS, CampaignFiles, campaign_files
 from segmentation.outputs.chart_theme import MAX_ROWS, SEGMENT_PALETTE
 from segmentation.outputs.contacts import (
     ContactDetails,
@@ -37,6 +40,16 @@ from segmentation.outputs.export import (
     to_csv_bytes,
     to_xlsx_bytes,
     zip_by_segment,
+)
+from segmentation.outputs.global_control import (
+    GLOBAL_CONTROL,
+    MIN_MEMBERS,
+    GlobalControl,
+    buying_rate,
+    detectable_difference,
+    global_control_list,
+    global_control_mask,
+    size_messages,
 )
 from segmentation.outputs.kscan_charts import kscan_chart
 from segmentation.outputs.loop_charts import lift_chart, movement_chart
@@ -62,11 +75,15 @@ from segmentation.outputs.segment_charts import (
 from segmentation.outputs.stats import newcombe_interval, welch_interval, wilson_interval
 
 __all__ = [
+    "ASCII_EMAIL_PLATFORMS",
     "DEFAULT_CONTACT_COLUMNS",
     "DEFAULT_FACT_COLUMNS",
+    "EXPORT_FORMATS",
+    "GLOBAL_CONTROL",
     "HOLDOUT",
     "LABELS",
     "MAX_ROWS",
+    "MIN_MEMBERS",
     "MIN_PER_ARM",
     "OVERALL",
     "PLATFORMS",
@@ -76,19 +93,26 @@ __all__ = [
     "SEGMENT_PALETTE",
     "TARGET",
     "Audience",
+    "CampaignFiles",
     "ContactDetails",
     "ExportSummary",
+    "GlobalControl",
     "Measurement",
     "RowCount",
     "brushed_ids",
     "build_audience",
+    "buying_rate",
+    "campaign_files",
     "campaign_list",
     "campaign_zip",
     "chart_svg",
     "contact_details",
     "country_code",
     "country_names",
+    "detectable_difference",
     "geo_chart",
+    "global_control_list",
+    "global_control_mask",
     "google_email",
     "group_values",
     "guess_control",
@@ -107,12 +131,14 @@ __all__ = [
     "parse_phone",
     "place_mix_chart",
     "platform_file",
+    "platform_needs",
     "priority_chart",
     "read_consent",
     "read_results",
     "report_html",
     "segment_sizes",
     "segmentation_report",
+    "size_messages",
     "sizes_chart",
     "to_csv_bytes",
     "to_xlsx_bytes",
