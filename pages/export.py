@@ -216,7 +216,7 @@ with platforms:
     p1, p2 = st.columns(2)
     p1.download_button(
         f"Download for {PLATFORM_LABELS[platform]}",
-        data,
+        lambda: data,
         summary.file_name,
         "text/csv",
         type="primary",

@@ -29,7 +29,7 @@ from segmentation.outputs.export import (
     to_csv_bytes,
     to_xlsx_bytes,
 )
-from segmentation.outputs.global_control import GLOBAL_CONTROL, GlobalControl, global_control_mask
+from segmentation.outputs.global_control import GLOBAL_CONTROL, GlobalControl, members_and_neighbours
 from segmentation.segments import Segmentation
 
 Reach = Literal["any", "email", "phone", "email_or_phone"]
@@ -128,6 +128,11 @@ class Audience:
             out.append(
                 f"{self.left_out['non_ascii_email']:,} customers have an e-mail address with letters such "
                 "as é or 张 before the @, which Mailchimp refuses, and were left out."
+            )
+        if self.left_out.get("global_control_contact"):
+            out.append(
+                f"{self.left_out['global_control_contact']:,} customers share an e-mail address or phone "
+                "number with a customer in the global control and were left out, so no campaign reaches it."
             )
         if self.left_out.get("duplicate"):
             out.append(
@@ -269,7 +274,10 @@ def build_audience(
         "phone": has_phone,
         "email_or_phone": has_email | has_phone,
     }[reach]
-    kept = consent_ok & reachable
+    control = global_control or GlobalControl()
+    member, near = members_and_neighbours(found.frame, labels.index, control, use_phone=reach != "email")
+    near &= consent_ok & reachable
+    kept = consent_ok & reachable & ~near
     unique = np.zeros(len(ids), dtype=bool)
     unique[kept] = _first_of_each_contact(
         details["email_key"].to_numpy()[kept], details["phone"].to_numpy()[kept], reach != "email"
@@ -289,8 +297,7 @@ def build_audience(
     )
     kept_index = labels.index[unique]
     out = pd.concat([out, frame.reindex(kept_index)[columns].reset_index(drop=True)], axis=1)
-    control = global_control or GlobalControl()
-    in_global = global_control_mask(ids[unique], control)
+    in_global = member[unique]
     hold = np.zeros(len(in_global), dtype=bool)
     hold[~in_global] = holdout_mask(
         labels.to_numpy()[unique][~in_global], ids[unique][~in_global], holdout_share, seed
@@ -309,6 +316,7 @@ def build_audience(
             "no_contact": int((consent_ok & ~reachable & ~refused).sum()),
             "non_ascii_email": int((consent_ok & ~reachable & refused).sum()),
             "duplicate": int((kept & ~unique).sum()),
+            "global_control_contact": int(near.sum()),
         },
         phone_problems=phone_problems,
         unknown_countries=unknown_countries,

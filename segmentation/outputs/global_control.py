@@ -97,6 +97,24 @@ def global_control_list(seg: Segmentation, control: GlobalControl) -> pd.DataFra
     )
 
 
+def members_and_neighbours(
+    contacts: pd.DataFrame, rows: pd.Index, control: GlobalControl, *, use_phone: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each customer of ``rows``: in the global control, and (outside it) sharing an e-mail
+    address, or a phone number when ``use_phone``, with a member anywhere in ``contacts`` (normalised
+    contact details of all customers): mailing them would reach the member too.
+    """
+    if not control.active:
+        return np.zeros(len(rows), dtype=bool), np.zeros(len(rows), dtype=bool)
+    member = pd.Series(global_control_mask(contacts.index.astype(str), control), index=contacts.index)
+    emails = set(contacts["email_key"][member.to_numpy()]) - {""}
+    phones = set(contacts["phone"][member.to_numpy()]) - {""} if use_phone else set()
+    here = contacts.reindex(rows)
+    in_rows = member.reindex(rows, fill_value=False).to_numpy(dtype=bool)
+    near = (here["email_key"].isin(emails) | here["phone"].isin(phones)).to_numpy(dtype=bool)
+    return in_rows, near & ~in_rows
+
+
 def buying_rate(frame: pd.DataFrame) -> float:
     """Share of customers who bought in the last 30 days (the base of the detectable difference)."""
     if "recency_days" not in frame or not len(frame):
@@ -141,5 +159,6 @@ __all__ = [
     "detectable_difference",
     "global_control_list",
     "global_control_mask",
+    "members_and_neighbours",
     "size_messages",
 ]

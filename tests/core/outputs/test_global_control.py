@@ -202,3 +202,29 @@ def test_refit_changes_match_segments_by_their_customers_not_their_numbers() -> 
     # A (c0-c4) best matches Y (c0-c3), B (c5-c9) matches X (c4-c7): c4, c8 and c9 changed
     assert (changes.changed, changes.customers, changes.segments_after) == (3, 10, 3)
     assert "3 segments instead of 2; 3 of 10 customers (30.0%)" in changes.message()
+
+
+@pytest.mark.parametrize("platform", ["mailchimp", "klaviyo", "meta"])
+def test_an_address_shared_with_a_member_is_never_mailed(platform: str) -> None:
+    table, seg = _shop(1000)
+    control = GlobalControl(0.1, 5)
+    members = global_control_list(seg, control)["customer_id"].tolist()
+    others = [i for i in table.frame.index if i not in set(members)]
+    frame = table.frame.copy()
+    # the first 30 non-members share a member's address (a household), listed before or after them
+    frame.loc[others[:30], "email"] = frame.loc[members[:30], "email"].to_numpy()
+    frame.loc[others[:30], "phone"] = frame.loc[members[:30], "phone"].to_numpy()
+    shared = CustomerTable(frame, ())
+    audience = build_audience(shared, seg, **platform_needs(platform), global_control=control)
+    data, _ = platform_file(audience, platform)
+    member_emails = set(frame.loc[members, "email"])
+    written = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)[PLATFORMS[platform][0]]
+    if platform == "meta":
+        import hashlib
+
+        member_emails = {hashlib.sha256(e.encode()).hexdigest() for e in member_emails}
+    assert set(written).isdisjoint(member_emails)
+    assert audience.left_out["global_control_contact"] == 30
+    assert "share an e-mail address or phone number with a customer in the global control" in " ".join(
+        audience.messages()
+    )
