@@ -4,6 +4,7 @@ global control, and the Segments page reapplies a saved recipe without refitting
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pandas as pd
 from app_driver import click, goto, no_exception
@@ -42,6 +43,13 @@ def test_export_recipe_has_the_fitted_model_and_the_global_control(app, download
     assert set(listed["customer_id"]) == members and set(listed["group"]) == {GLOBAL_CONTROL}
     sent = _csv(downloads.bytes_of(at, "dl_csv"))
     assert len(sent) and set(sent["customer_id"]).isdisjoint(members)
+    workbook = pd.read_excel(io.BytesIO(downloads.bytes_of(at, "dl_xlsx")), dtype={"customer_id": str})
+    assert set(workbook["customer_id"]) == set(sent["customer_id"])
+    with zipfile.ZipFile(io.BytesIO(downloads.bytes_of(at, "dl_zip"))) as zf:
+        for name in set(zf.namelist()) - {"groups.csv"}:
+            ids = set(_csv(zf.read(name))["customer_id"])
+            assert ids <= members if name.startswith("global_control/") else ids.isdisjoint(members), name
+        assert any(n.startswith("global_control/") for n in zf.namelist())
     platform = _csv(downloads.bytes_of(at, "dl_platform"))
     assert len(platform) and platform.columns[0] == "Email Address"  # Mailchimp, the first platform
     # no address of a member in it, not even one they share with another customer
