@@ -80,10 +80,11 @@ country = c4.selectbox(
     help="Used for phone numbers written without a country code when the customer's country is blank.",
 )
 with st.container(border=True):
+    st.markdown("**Global control group** · customers kept out of every campaign, every month")
     g1, g2, g3 = st.columns([3, 2, 6])
     saved_control = active.recipe.control
     share = g1.slider(
-        "Global control: kept out of every campaign",
+        "Global control share",
         0,
         20,
         round(saved_control.share * 100),
@@ -152,7 +153,7 @@ with lists:
     st.caption(
         f"{len(send):,} customers in the send list from {len(chosen)} segments"
         + (f" · {len(audience.held_out()):,} in the holdout" if holdout else "")
-        + (f" · {len(audience.in_global_control()):,} in the global control" if control.active else "")
+        + (f" · {len(audience.in_global_control()):,} global-control customers kept out" if control.active else "")
     )
     for message in audience.messages()[1:]:
         st.markdown(f"- {message}")

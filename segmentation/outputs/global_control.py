@@ -145,8 +145,8 @@ def size_messages(customers: int, members: int, control: GlobalControl, rate: fl
         )
     if math.isfinite(change):
         out.append(
-            f"With {members:,} members it can only show effects larger than {change * 100:.1f} points "
-            f"on the {rate:.0%} of customers who buy in a month; smaller effects look like chance."
+            f"With {members:,} members it can only show a change of {change * 100:.1f} points or more in "
+            f"the share of customers who buy in a month ({rate:.0%} now); smaller effects look like chance."
         )
     return out
 

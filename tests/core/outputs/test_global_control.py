@@ -161,7 +161,7 @@ def test_size_messages_say_plainly_what_a_small_shop_can_measure() -> None:
     assert "50 of your 1,000 customers are in the global control" in small[0]
     assert "too few to measure anything" in small[1] and "a shop of at least 2,000 customers" in small[1]
     change = 2.80 * math.sqrt(0.2 * 0.8 * (1 / 50 + 1 / 950))  # hand formula: 95%, 80% power
-    assert f"larger than {change * 100:.1f} points" in small[2]
+    assert f"a change of {change * 100:.1f} points or more" in small[2] and "(20% now)" in small[2]
     big = size_messages(100_000, 5_000, GlobalControl(0.05, 0), 0.2)
     assert len(big) == 2 and "too few" not in " ".join(big)
     assert detectable_difference(5_000, 95_000, 0.2) < detectable_difference(50, 950, 0.2)
