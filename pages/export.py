@@ -153,7 +153,11 @@ with lists:
     st.caption(
         f"{len(send):,} customers in the send list from {len(chosen)} segments"
         + (f" · {len(audience.held_out()):,} in the holdout" if holdout else "")
-        + (f" · {len(audience.in_global_control()):,} global-control customers kept out" if control.active else "")
+        + (
+            f" · {len(audience.in_global_control()):,} global-control customers kept out"
+            if control.active
+            else ""
+        )
     )
     for message in audience.messages()[1:]:
         st.markdown(f"- {message}")
