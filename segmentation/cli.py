@@ -199,10 +199,11 @@ def _apply_args(parser: argparse.ArgumentParser) -> None:
 @command("apply", "Segment files with a saved recipe; write one row per customer.", _apply_args)
 def apply_cmd(args: argparse.Namespace) -> int:
     from segmentation import recipe
+    from segmentation.outputs import assignment_rows
 
     rec = recipe.Recipe.from_json(args.recipe.read_bytes())
     dataset, seg = recipe.apply(rec, _sources(args.files), refit=args.refit)
-    rows = recipe.assignments(dataset.table, seg, rec)
+    rows = assignment_rows(dataset.table, seg, rec.spec)
     args.output.write_bytes(to_csv_bytes(rows))
     sizes = ", ".join(f"{name}: {n:,}" for name, n in seg.sizes().items())
     print(f"{len(rows):,} customers written to {args.output} ({sizes}).", file=sys.stderr)

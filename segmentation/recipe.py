@@ -36,7 +36,6 @@ from segmentation.segmenters import (
     freeze,
     rfm_segments,
     scan_k,
-    usable_features,
 )
 from segmentation.segments import Segmentation
 
@@ -140,7 +139,15 @@ def segment(
     """
     if recipe.model is not None and not refit and recipe.method in CLUSTER_METHODS:
         return assign_frozen(table, recipe)
-    return fit(table, recipe, encoded)[0]
+    return fit(table, unfitted(recipe) if refit else recipe, encoded)[0]
+
+
+def unfitted(recipe: Recipe) -> Recipe:
+    """The recipe without what a run learned, to fit again: no model, no RFM bands, and for clusters
+    no names (they named the old clusters, which a refit may number differently)."""
+    names = None if recipe.method in CLUSTER_METHODS else recipe.names
+    params = {k: v for k, v in recipe.params.items() if k != "edges"}
+    return replace(recipe, model=None, names=names, params=params)
 
 
 def assign_frozen(table: CustomerTable, recipe: Recipe) -> Segmentation:
@@ -153,7 +160,9 @@ def assign_frozen(table: CustomerTable, recipe: Recipe) -> Segmentation:
     except ValueError as exc:
         raise DataError(f"{exc} Refit the segments on this data instead (the refit option).") from exc
     params = {**recipe.params, "frozen": True, "named": True}
-    return Segmentation.from_codes(codes.to_numpy(), table.frame.index, model.names, recipe.method, params)
+    renamed = recipe.names and len(recipe.names) == len(model.names)  # names the user gave since
+    names = tuple(recipe.names) if renamed else model.names
+    return Segmentation.from_codes(codes.to_numpy(), table.frame.index, names, recipe.method, params)
 
 
 def fit(
@@ -219,31 +228,6 @@ def read(
         same = saved is not None and set(saved.roles) == set(suggestion.mapping.roles)
         mappings[source.name] = saved if saved is not None and same else suggestion.mapping
     return load_dataset(sources, mappings, reference_date=reference_date, predictions=predictions)
-
-
-def assignments(table: CustomerTable, seg: Segmentation, recipe: Recipe) -> pd.DataFrame:
-    """One row per customer: segment number (1 = first), name, and the scores the segments came from.
-
-    Scores are the segmentation's own (RFM scores, ...) or else the values of the criteria it used.
-    """
-    out = pd.DataFrame(
-        {
-            "customer_id": seg.labels.index,
-            "segment_id": seg.labels.to_numpy() + 1,
-            "segment": seg.named.astype(str).to_numpy(),
-        }
-    )
-    if seg.scores is not None:
-        scores = seg.scores.reindex(seg.labels.index)
-    else:
-        used = [
-            f.name
-            for f in usable_features(table)
-            if f.family in recipe.spec.families
-            and (recipe.spec.features is None or f.name in recipe.spec.features)
-        ]
-        scores = table.frame.reindex(seg.labels.index)[used]
-    return pd.concat([out, scores.reset_index(drop=True)], axis=1)
 
 
 def default_recipe(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import Future
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -72,11 +71,8 @@ def _segmented(dataset: Dataset, rec: recipe.Recipe) -> tuple[Segmentation, reci
 
 
 def refit(dataset: Dataset, rec: recipe.Recipe) -> tuple[Segmentation, recipe.Recipe]:
-    """Fit the recipe again on ``dataset``: clusters without their saved model (and names, which
-    belonged to the old clusters), rule sets without their saved RFM bands."""
-    clusters = rec.method in recipe.CLUSTER_METHODS
-    params = {k: v for k, v in rec.params.items() if k != "edges"}
-    return _segmented(dataset, replace(rec, model=None, names=None if clusters else rec.names, params=params))
+    """Fit the recipe again on ``dataset`` (see ``recipe.unfitted``) and keep what the fit learned."""
+    return _segmented(dataset, recipe.unfitted(rec))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -21,7 +21,12 @@ from segmentation.outputs.audiences import (
     platform_file,
     platform_needs,
 )
-from segmentation.outputs.campaign_files import EXPORT_FORMATS, CampaignFiles, campaign_files
+from segmentation.outputs.campaign_files import (
+    EXPORT_FORMATS,
+    CampaignFiles,
+    assignment_rows,
+    campaign_files,
+)
 from segmentation.outputs.chart_theme import MAX_ROWS, SEGMENT_PALETTE
 from segmentation.outputs.contacts import (
     ContactDetails,
@@ -99,6 +104,7 @@ __all__ = [
     "GlobalControl",
     "Measurement",
     "RowCount",
+    "assignment_rows",
     "brushed_ids",
     "build_audience",
     "buying_rate",

@@ -1,5 +1,6 @@
-"""The files of one campaign export outside the app (the ``export`` command): the send list or platform
-file, the groups file for measuring it, and the global control's own list.
+"""The files the command line writes: one row per customer with their segment (``apply``), and the
+files of one campaign export (``export``): the send list or platform file, the groups file for
+measuring it, and the global control's own list.
 
 The same audience as the Export page (:func:`~segmentation.outputs.audience.build_audience`), so
 the holdout and the global control are kept out of every file the same way on every path.
@@ -17,6 +18,7 @@ from segmentation.outputs.audience import build_audience
 from segmentation.outputs.audiences import PLATFORMS, platform_file, platform_needs
 from segmentation.outputs.export import to_csv_bytes, to_xlsx_bytes
 from segmentation.outputs.global_control import GlobalControl, global_control_list
+from segmentation.segmenters import CriteriaSpec, usable_features
 from segmentation.segments import Segmentation
 
 #: Spreadsheet layouts (the send list with the chosen columns) and the platforms' own layouts.
@@ -90,4 +92,27 @@ def campaign_files(
     return CampaignFiles(main, groups, members, messages)
 
 
-__all__ = ["EXPORT_FORMATS", "CampaignFiles", "campaign_files"]
+def assignment_rows(table: CustomerTable, seg: Segmentation, spec: CriteriaSpec) -> pd.DataFrame:
+    """One row per customer (the ``apply`` command's file): segment number (1 = first), name, and the
+    scores the segments came from: the segmentation's own (RFM scores, ...) or else the values of
+    the criteria ``spec`` it used."""
+    out = pd.DataFrame(
+        {
+            "customer_id": seg.labels.index,
+            "segment_id": seg.labels.to_numpy() + 1,
+            "segment": seg.named.astype(str).to_numpy(),
+        }
+    )
+    if seg.scores is not None:
+        scores = seg.scores.reindex(seg.labels.index)
+    else:
+        used = [
+            f.name
+            for f in usable_features(table)
+            if f.family in spec.families and (spec.features is None or f.name in spec.features)
+        ]
+        scores = table.frame.reindex(seg.labels.index)[used]
+    return pd.concat([out, scores.reset_index(drop=True)], axis=1)
+
+
+__all__ = ["EXPORT_FORMATS", "CampaignFiles", "assignment_rows", "campaign_files"]

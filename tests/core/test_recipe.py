@@ -232,3 +232,16 @@ def test_movement_of_the_segmentation_on_screen_keeps_its_segments_and_names(dat
     now = second.segmentation.named.astype(str)
     pd.testing.assert_series_equal(now, current.named.astype(str).loc[now.index], check_names=False)
     assert set(moved.transitions["from_segment"]) - {"(new customer)"} <= set(current.names)
+
+
+def test_refit_forgets_what_the_saved_run_learned(dataset):
+    rec = recipe.Recipe("kmeans", params={"k": 3}, mappings=dataset.mappings)
+    _, fitted = recipe.fit(dataset.table, rec)
+    named = recipe.Recipe.from_json(fitted.to_json().replace('"names": null', '"names": ["A", "B", "C"]'))
+    refitted = recipe.segment(dataset.table, named, refit=True)
+    assert (
+        not refitted.params.get("frozen") and "A" not in refitted.names
+    )  # names of the old clusters dropped
+    assert recipe.segment(dataset.table, named).names == ("A", "B", "C")  # kept when assigned to them
+    bands = recipe.unfitted(recipe.Recipe("rfm11", params={"edges": {"F": [1, 2]}}, names=["x"]))
+    assert "edges" not in bands.params and bands.names == ["x"]  # rule names stay: rules do not move
