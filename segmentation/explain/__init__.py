@@ -33,9 +33,9 @@ from segmentation.explain.profiling import (
     heatmap_frame,
     profile_segments,
     profiles_frame,
-    segment_traits,
     traits_frame,
 )
+from segmentation.explain.traits import segment_traits
 
 __all__ = [
     "HEATMAP_FEATURES",

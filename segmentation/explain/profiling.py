@@ -10,13 +10,13 @@ describe the segment and pick the actions from a marketing playbook.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from segmentation.catalog import CONTACT, CustomerTable, Feature
+from segmentation.catalog import CustomerTable
 from segmentation.explain.naming import PLAYBOOK, Trait, describe, name_segments, plays_for
+from segmentation.explain.traits import Contrast, criteria_features
 from segmentation.segments import Segmentation
 
 RULE_METHODS = frozenset(
@@ -47,102 +47,6 @@ class SegmentProfile:
 
 
 _WEIGHTS = {"size": 0.35, "value": 0.45, "risk": 0.2}
-#: Exact opposites of another feature: comparing them again would only repeat a trait.
-_MIRRORS = frozenset({"repeat_propensity"})
-
-
-def _criteria(table: CustomerTable) -> list[Feature]:
-    """Features worth comparing: everything but contact details, free text and dates."""
-    return [
-        f
-        for f in table.catalog
-        if f.family != CONTACT
-        and f.kind in ("numeric", "boolean", "categorical", "tags")
-        and f.name in table.frame
-        and f.name not in _MIRRORS
-    ]
-
-
-def _fmt(value: float, unit: str) -> str:
-    if unit == "share":
-        return f"{value:.0%}"
-    if unit == "currency":
-        return f"{value:,.0f}"
-    digits = 0 if abs(value) >= 10 else 1
-    return f"{value:,.{digits}f}" + (f" {unit}" if unit else "")
-
-
-def _numeric_traits(frame: pd.DataFrame, mask: np.ndarray, feats: list[Feature]) -> list[Trait]:
-    traits = []
-    for f in feats:
-        col = frame[f.name].astype(float)
-        # Skewed columns are summarised by the median: a handful of huge customers would make the
-        # average describe nobody.
-        centre = pd.Series.median if f.skewed else pd.Series.mean
-        seg, overall = centre(col[mask]), centre(col)
-        # Money and counts have long tails: measure the difference on a log scale so a few very
-        # large customers do not hide how different a whole segment is.
-        scaled = np.sign(col) * np.log1p(col.abs()) if f.skewed else col
-        spread = scaled.std()
-        if not (np.isfinite(seg) and np.isfinite(overall)) or not spread > 0:
-            continue
-        effect = (scaled[mask].mean() - scaled.mean()) / spread
-        lift = seg / overall if overall != 0 else np.nan
-        direction: Literal["higher", "lower"] = "higher" if effect > 0 else "lower"
-        ratio = f"{lift:.1f}x the usual" if np.isfinite(lift) and lift > 0 else direction + " than average"
-        typical = "typically " if f.skewed else ""
-        text = f"{f.label}: {typical}{_fmt(seg, f.unit)} vs {_fmt(overall, f.unit)} overall ({ratio})"
-        median = float(col[mask].median())
-        traits.append(
-            Trait(
-                f.name,
-                f.label,
-                "numeric",
-                float(seg),
-                float(overall),
-                median,
-                float(lift),
-                direction,
-                float(effect),
-                text,
-            )
-        )
-    return traits
-
-
-def _value_shares(col: pd.Series, kind: str) -> pd.DataFrame:
-    """0/1 indicator frame of each value (tags: each tag) for a categorical or tags column."""
-    text = col.astype("string")
-    if kind == "tags":
-        return text.str.get_dummies(sep="|").astype(float)
-    return pd.get_dummies(text, dtype=float)
-
-
-def _categorical_traits(frame: pd.DataFrame, mask: np.ndarray, feats: list[Feature]) -> list[Trait]:
-    traits: list[Trait] = []
-    for f in feats:
-        dummies = _value_shares(frame[f.name], f.kind)
-        if dummies.empty:
-            continue
-        p_all: pd.Series = dummies.mean()
-        p_seg: pd.Series = dummies[mask].mean()
-        effect: pd.Series = (p_seg - p_all) / np.sqrt((p_all * (1 - p_all)).clip(lower=1e-9))
-        best: pd.Series = effect[(p_seg >= 0.1) & (p_seg > p_all)].sort_values(ascending=False)
-        for value in best.index[:2]:
-            lift = float(p_seg[value] / p_all[value])
-            text = f"{f.label} '{value}': {p_seg[value]:.0%} of the segment vs {p_all[value]:.0%} overall"
-            traits.append(Trait(f.name, f.label, "categorical", str(value), float(p_all[value]), float(p_seg[value]), lift, "more", float(effect[value]), text))  # fmt: skip
-    return traits
-
-
-def segment_traits(table: CustomerTable, mask: np.ndarray, top: int = 6) -> tuple[Trait, ...]:
-    """The ``top`` features on which the customers in ``mask`` differ most from everyone."""
-    feats = _criteria(table)
-    numeric = [f for f in feats if f.kind in ("numeric", "boolean")]
-    categorical = [f for f in feats if f.kind in ("categorical", "tags")]
-    traits = _numeric_traits(table.frame, mask, numeric) + _categorical_traits(table.frame, mask, categorical)
-    strong = [t for t in traits if abs(t.effect) >= 0.2]
-    return tuple(sorted(strong, key=lambda t: (-abs(t.effect), t.feature, str(t.value)))[:top])
 
 
 # ---------------------------------------------------------------- playbook and priority
@@ -242,7 +146,8 @@ def profile_segments(
     total_rev, n = float(revenue_col.sum()), max(len(frame), 1)
     is_rule = segmentation.method in RULE_METHODS
     masks = [codes == c for c in range(len(segmentation.names))]
-    traits = [segment_traits(table, m) if m.any() else () for m in masks]
+    contrast = Contrast(table)
+    traits = [contrast.traits(m) for m in masks]
     keep_names = is_rule or segmentation.params.get("named", False)
     names = list(segmentation.names) if keep_names else name_segments(frame, masks, traits)
     shares = [m.sum() / n for m in masks]
@@ -285,8 +190,8 @@ def generated_names(table: CustomerTable, segmentation: Segmentation) -> list[st
     table = CustomerTable(frame, table.catalog, table.reference_date, table.notes)
     codes = segmentation.labels.to_numpy()
     masks = [codes == c for c in range(len(segmentation.names))]
-    traits = [segment_traits(table, m) if m.any() else () for m in masks]
-    return name_segments(frame, masks, traits)
+    contrast = Contrast(table)
+    return name_segments(frame, masks, [contrast.traits(m) for m in masks])
 
 
 def profiles_frame(profiles: list[SegmentProfile]) -> pd.DataFrame:
@@ -321,7 +226,7 @@ def heatmap_frame(
     (segment / overall x 100; blank where the overall average is 0). Numeric features by default.
     """
     frame = table.frame.reindex(segmentation.labels.index)
-    names = features or [f.name for f in _criteria(table) if f.kind in ("numeric", "boolean")]
+    names = features or [f.name for f in criteria_features(table) if f.kind in ("numeric", "boolean")]
     labels = table.labels()
     values = frame[names].astype(float)
     means = values.groupby(segmentation.named, observed=False).mean()

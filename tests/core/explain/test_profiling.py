@@ -15,6 +15,7 @@ from segmentation.explain import (
     heatmap_frame,
     profile_segments,
     profiles_frame,
+    segment_traits,
     traits_frame,
 )
 from segmentation.segmenters import rfm_segments
@@ -181,3 +182,25 @@ def test_traits_frame_has_one_row_per_trait(data: tuple[CustomerTable, np.ndarra
         assert frame["lift"].tolist() == [t.lift for t in profile.traits]
     empty = traits_frame(dataclasses.replace(profile, traits=()))
     assert empty.empty and {"feature", "label", "lift", "text"} <= set(empty.columns)
+
+
+def test_tag_and_category_shares_count_each_customer_once() -> None:
+    """A tag written twice counts once, an empty tag is no tag, and a category column reads as text."""
+    catalog = (
+        Feature("interests", "psychographic", "Interests", "tags"),
+        Feature("country", "geographic", "Country", "categorical"),
+    )
+    frame = pd.DataFrame(
+        {
+            "interests": ["golf|golf", "golf|", "tennis", None, "tennis", "tennis"],
+            "country": pd.Categorical(["FR", "FR", "DE", "DE", "DE", None]),
+        },
+        index=pd.Index(list("abcdef"), name="customer_id"),
+    )
+    table = CustomerTable(frame, catalog)
+    traits = {(t.feature, t.value): t for t in segment_traits(table, np.arange(6) < 2)}
+    golf = traits[("interests", "golf")]
+    assert (golf.segment_share, golf.overall) == (1.0, pytest.approx(2 / 6))
+    france = traits[("country", "FR")]
+    assert (france.segment_share, france.overall) == (1.0, pytest.approx(2 / 6))
+    assert ("interests", "") not in traits and all(t.segment_share <= 1 for t in traits.values())
