@@ -43,7 +43,9 @@ def test_export_recipe_has_the_fitted_model_and_the_global_control(app, download
     assert set(listed["customer_id"]) == members and set(listed["group"]) == {GLOBAL_CONTROL}
     sent = _csv(downloads.bytes_of(at, "dl_csv"))
     assert len(sent) and set(sent["customer_id"]).isdisjoint(members)
-    workbook = pd.read_excel(io.BytesIO(downloads.bytes_of(at, "dl_xlsx")), dtype={"customer_id": str})
+    workbook = pd.read_excel(
+        io.BytesIO(downloads.bytes_of(at, "dl_xlsx")), dtype={"customer_id": str}, engine="openpyxl"
+    )
     assert set(workbook["customer_id"]) == set(sent["customer_id"])
     with zipfile.ZipFile(io.BytesIO(downloads.bytes_of(at, "dl_zip"))) as zf:
         for name in set(zf.namelist()) - {"groups.csv"}:

@@ -18,7 +18,7 @@ def see(page, text: str, timeout: float = 240_000) -> None:
 
 
 def download(page, button: str) -> str:
-    with page.expect_download() as info:
+    with page.expect_download(timeout=240_000) as info:
         page.get_by_role("button", name=button).click()
     return info.value.path().read_bytes().decode("utf-8-sig")
 
