@@ -7,10 +7,14 @@ import streamlit as st
 from segmentation.outputs import (
     DEFAULT_CONTACT_COLUMNS,
     DEFAULT_FACT_COLUMNS,
+    MIN_MEMBERS,
     PLATFORM_LABELS,
     REACH_WORDS,
+    GlobalControl,
+    buying_rate,
     campaign_zip,
     country_names,
+    size_messages,
     to_csv_bytes,
     to_xlsx_bytes,
 )
@@ -75,6 +79,53 @@ country = c4.selectbox(
     key="phone_country",
     help="Used for phone numbers written without a country code when the customer's country is blank.",
 )
+with st.container(border=True):
+    st.markdown("**Global control group** · customers kept out of every campaign, every month")
+    g1, g2, g3 = st.columns([3, 2, 6])
+    saved_control = active.recipe.control
+    share = g1.slider(
+        "Global control share",
+        0,
+        20,
+        round(saved_control.share * 100),
+        1,
+        format="%d%%",
+        key="global_share",
+        persist_state="session",
+        help="A fixed share of ALL your customers who get no campaign at all, month after month. "
+        "Comparing them with everyone else shows what all your marketing adds. The recipe saves it.",
+    )
+    control_seed = g2.number_input(
+        "Global control seed",
+        min_value=0,
+        max_value=2**31 - 1,
+        value=saved_control.seed,
+        step=1,
+        key="global_seed",
+        persist_state="session",
+        help="Keep the same seed every month: the same customers stay out, and new customers join "
+        "at the same rate.",
+    )
+    control = GlobalControl(share / 100, int(control_seed))
+    if control.active:
+        members = compute.global_control(dataset, seg, control)
+        g3.markdown(
+            "  \n".join(size_messages(len(table.frame), len(members), control, buying_rate(table.frame)))
+        )
+        g3.download_button(
+            "Global control list (CSV: customer, segment, “global control”)",
+            lambda: to_csv_bytes(members),
+            "global_control.csv",
+            "text/csv",
+            key="dl_global_control",
+            on_click="ignore",
+        )
+    else:
+        g3.caption(
+            f"Off. Keeping 5–10% of all customers out of every campaign measures the total effect of your "
+            f"marketing over the months. It needs at least {MIN_MEMBERS} customers in it: at 5%, a shop of "
+            f"{MIN_MEMBERS * 20:,} customers or more; smaller shops can only see large effects."
+        )
 if not chosen:
     st.info("Choose at least one segment.")
     st.stop()
@@ -85,6 +136,7 @@ params = {
     "holdout": holdout / 100,
     "seed": int(seed),
     "country": country,
+    "global_control": control.to_dict(),
 }
 
 lists, platforms, report = st.tabs(["Campaign lists", "E-mail and ad platforms", "Report and recipe"])
@@ -100,7 +152,12 @@ with lists:
     send = audience.send()
     st.caption(
         f"{len(send):,} customers in the send list from {len(chosen)} segments"
-        + (f" · {len(audience.rows) - len(send):,} in the holdout" if holdout else "")
+        + (f" · {len(audience.held_out()):,} in the holdout" if holdout else "")
+        + (
+            f" · {len(audience.in_global_control()):,} global-control customers kept out"
+            if control.active
+            else ""
+        )
     )
     for message in audience.messages()[1:]:
         st.markdown(f"- {message}")
@@ -136,9 +193,9 @@ with lists:
         on_click="ignore",
         width="stretch",
     )
-    if holdout:
+    if holdout or control.active:
         st.download_button(
-            "Groups for measuring the campaign (CSV: customer, segment, target or holdout)",
+            "Groups for measuring the campaign (CSV: customer, segment, target, holdout or global control)",
             lambda: to_csv_bytes(audience.groups()),
             "campaign_groups.csv",
             "text/csv",
@@ -164,14 +221,14 @@ with platforms:
     p1, p2 = st.columns(2)
     p1.download_button(
         f"Download for {PLATFORM_LABELS[platform]}",
-        data,
+        lambda: data,
         summary.file_name,
         "text/csv",
         type="primary",
         key="dl_platform",
         on_click="ignore",
     )
-    if holdout:
+    if holdout or control.active:
         p2.download_button(
             "Groups for measuring this campaign (CSV)",
             lambda: to_csv_bytes(built.groups()),
@@ -191,15 +248,28 @@ with report:
         type="primary",
         on_click="ignore",
     )
+
+    def recipe_file() -> str:
+        """The recipe with its fitted segments (new data is assigned to them, not refitted) and the
+        holdout and global control chosen here."""
+        fitted = compute.fitted_recipe(dataset, active.recipe)
+        kept_out = control.to_dict() if control.active else None
+        return replace(fitted, holdout_seed=int(seed), global_control=kept_out).to_json()
+
     st.download_button(
-        "Recipe (JSON): redo this segmentation on new data",
-        replace(active.recipe, holdout_seed=int(seed)).to_json(),
+        "Recipe (JSON): the same segments on new data",
+        recipe_file,
         "recipe.json",
         "application/json",
         key="dl_recipe",
         on_click="ignore",
     )
+    if seg.params.get("added_segment"):
+        st.caption(
+            "The recipe saves the segments this segmentation started from: the group picked by hand on "
+            "the map cannot be redone on new data."
+        )
     st.caption(
-        "Run a recipe on new files without the app: `python -m segmentation apply recipe.json orders.csv -o segments.csv`"
+        "Reuse it next month on the Segments page (Reuse a saved recipe), or without the app: `python -m segmentation apply recipe.json orders.csv -o segments.csv`"
         " · export a campaign: `python -m segmentation export orders.csv --recipe recipe.json --platform mailchimp -o out.csv`"
     )

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from segmentation import recipe
+from segmentation.explain import refit_changes
 from segmentation.outputs import kscan_chart, segment_sizes, sizes_chart
 from segmentation.segmenters import (
     METHOD_LABELS,
@@ -10,7 +11,6 @@ from segmentation.segmenters import (
     available_rule_sets,
     default_criteria,
     describe_edges,
-    fit_rfm_edges,
     stability_word,
 )
 from segmentation.segments import cross_table
@@ -22,10 +22,14 @@ table = dataset.table
 spec = state.criteria() or default_criteria(table)
 st.title("Build segments")
 widgets.lead(
-    "Three ways to split your customers. Keep as many segmentations as you like and compare them below."
+    "Three ways to split your customers, or a recipe saved before. Keep as many segmentations as you "
+    "like and compare them below."
 )
+RECIPE_NOTE = "recipe_note"
 
-ready, custom, auto = st.tabs(["Ready-made rules", "Your own rules", "Find groups automatically"])
+ready, custom, auto, saved_recipe = st.tabs(
+    ["Ready-made rules", "Your own rules", "Find groups automatically", "Reuse a saved recipe"]
+)
 
 with ready:
     options = available_rule_sets(table)
@@ -40,12 +44,12 @@ with ready:
     st.caption(RULE_SETS[name].description)
     if name in ("rfm11", "rfm6"):
         with widgets.friendly_errors("Scoring recency, frequency and spend"):
-            st.caption("  \n".join(describe_edges(fit_rfm_edges(table)).values()))
+            st.caption("  \n".join(describe_edges(compute.rfm_edges(dataset)).values()))
     if st.button("Create this segmentation", type="primary", key="make_rules"):
         rec = recipe.Recipe(name, criteria=spec.to_dict(), mappings=dataset.mappings)
         with widgets.friendly_errors("Applying the rules"):
             seg = compute.segment(dataset, rec)
-        rec = recipe.with_fitted(rec, seg)  # the recipe keeps the RFM bands it was made with
+        rec = compute.fitted_recipe(dataset, rec)  # the recipe keeps the RFM bands it was made with
         state.save(state.SavedSegmentation(RULE_SETS[name].label, seg, rec, spec))
 
 with custom:
@@ -101,11 +105,59 @@ with auto:
         rec = recipe.Recipe(method, criteria=spec.to_dict(), params={"k": int(k)}, mappings=dataset.mappings)
         with widgets.friendly_errors("Finding the segments"):
             seg = compute.segment(dataset, rec)
+        rec = compute.fitted_recipe(dataset, rec)  # the recipe keeps the fitted segments
         state.save(
             state.SavedSegmentation(
                 f"{METHOD_LABELS[method].split(' (')[0]} · {len(seg.names)}", seg, rec, spec
             )
         )
+
+
+def applied_message(seg, rec: recipe.Recipe) -> str:
+    """What applying a saved recipe did, in the words of the button that undoes it."""
+    if seg.params.get("frozen"):
+        return f"Assigned to the saved {len(seg.names)} segments, no refit: same numbers and names as before."
+    if rec.params.get("edges"):
+        return f"Scored on the recipe's saved RFM bands, no refit: {len(seg.names)} segments."
+    if rec.method in recipe.CLUSTER_METHODS:
+        return "This recipe has no saved segments (an older file): they were fitted on this data."
+    return f"The recipe's rules applied: {len(seg.names)} segments."
+
+
+with saved_recipe:
+    st.caption(
+        "A recipe downloaded from the Export page puts this data's customers into its saved segments, "
+        "with the same numbers and names, so next month's “Segment 3” is this month's."
+    )
+    upload = st.file_uploader("Recipe (JSON)", type=["json"], key="recipe_upload")
+    if upload is not None:
+        with widgets.friendly_errors("Reading the recipe"):
+            uploaded = recipe.Recipe.from_json(upload.getvalue())
+        refittable = uploaded.model is not None or bool(uploaded.params.get("edges"))
+        b1, b2 = st.columns(2)
+        if b1.button("Apply the saved segments", type="primary", key="apply_recipe", width="stretch"):
+            with widgets.friendly_errors("Applying the recipe"):
+                seg = compute.segment(dataset, uploaded)
+            state.save(
+                state.SavedSegmentation(f"Saved recipe · {len(seg.names)}", seg, uploaded, uploaded.spec)
+            )
+            st.session_state[RECIPE_NOTE] = applied_message(seg, uploaded)
+        if b2.button(
+            "Refit on this data",
+            key="refit_recipe",
+            disabled=not refittable,
+            width="stretch",
+            help="Fit the segments again on this data: numbers and names may change.",
+        ):
+            with widgets.friendly_errors("Refitting the segments"):
+                before = compute.segment(dataset, uploaded)
+                seg, refitted = compute.refit(dataset, uploaded)
+            state.save(
+                state.SavedSegmentation(f"Refitted recipe · {len(seg.names)}", seg, refitted, uploaded.spec)
+            )
+            st.session_state[RECIPE_NOTE] = refit_changes(before, seg).message()
+        if note := st.session_state.get(RECIPE_NOTE):
+            st.success(note)
 
 items = state.saved()
 if not items:

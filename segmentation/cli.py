@@ -199,10 +199,11 @@ def _apply_args(parser: argparse.ArgumentParser) -> None:
 @command("apply", "Segment files with a saved recipe; write one row per customer.", _apply_args)
 def apply_cmd(args: argparse.Namespace) -> int:
     from segmentation import recipe
+    from segmentation.outputs import assignment_rows
 
     rec = recipe.Recipe.from_json(args.recipe.read_bytes())
     dataset, seg = recipe.apply(rec, _sources(args.files), refit=args.refit)
-    rows = recipe.assignments(dataset.table, seg, rec)
+    rows = assignment_rows(dataset.table, seg, rec.spec)
     args.output.write_bytes(to_csv_bytes(rows))
     sizes = ", ".join(f"{name}: {n:,}" for name, n in seg.sizes().items())
     print(f"{len(rows):,} customers written to {args.output} ({sizes}).", file=sys.stderr)
@@ -283,19 +284,16 @@ def measure_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
-EXPORT_FORMATS = ("csv", "xlsx", "mailchimp", "klaviyo", "hubspot", "meta", "google")
-
-
 def _share(text: str) -> float:
     value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
     if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(
-            "give the holdout as a share from 0 to 0.99, or a percentage like 10%"
-        )
+        raise argparse.ArgumentTypeError("give a share from 0 to 0.99, or a percentage like 10%")
     return value
 
 
 def _export_args(parser: argparse.ArgumentParser) -> None:
+    from segmentation.outputs import EXPORT_FORMATS
+
     parser.add_argument(
         "files", type=Path, nargs="+", metavar="FILE", help="order history and/or customer list"
     )
@@ -311,6 +309,13 @@ def _export_args(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--seed", type=int, default=None, help="holdout seed (default: the recipe's, else 0)")
     parser.add_argument(
+        "--global-control",
+        type=_share,
+        default=None,
+        metavar="SHARE",
+        help="share of all customers kept out of every campaign (default: the recipe's; its seed too)",
+    )
+    parser.add_argument(
         "--default-country", default=None, metavar="CC", help="country of customers without one (ISO-2)"
     )
     parser.add_argument(
@@ -322,52 +327,42 @@ def _export_args(parser: argparse.ArgumentParser) -> None:
 
 
 @command(
-    "export", "Write a campaign list or platform audience file, with a holdout kept out of it.", _export_args
+    "export",
+    "Write a campaign list or platform audience file, the holdout and global control kept out of it.",
+    _export_args,
 )
 def export_cmd(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from segmentation import recipe
     from segmentation.dataset import load_dataset
-    from segmentation.outputs import PLATFORM_REACH, build_audience, platform_file, to_xlsx_bytes
-    from segmentation.segments import Segmentation
+    from segmentation.outputs import GlobalControl, campaign_files
 
-    seed = args.seed
-    if args.recipe is not None:
-        rec = recipe.Recipe.from_json(args.recipe.read_bytes())
+    rec = recipe.Recipe.from_json(args.recipe.read_bytes()) if args.recipe is not None else None
+    if rec is not None:
         dataset, seg = recipe.apply(rec, _sources(args.files))
-        seed = rec.holdout_seed if seed is None else seed
-    else:
-        dataset = load_dataset(_sources(args.files), predictions=False)
-        index = dataset.table.frame.index
-        seg = Segmentation(pd.Series(0, index=index, dtype="int64"), ("All customers",), "all")
-    table = dataset.table
-    consent = "consent" in table.frame.columns and not args.ignore_consent
-    audience = build_audience(
-        table,
+    else:  # everyone in one list
+        dataset, seg = load_dataset(_sources(args.files), predictions=False), None
+    control = rec.control if rec is not None else GlobalControl()
+    if args.global_control is not None:
+        control = GlobalControl(args.global_control, control.seed)
+    files = campaign_files(
+        dataset.table,
         seg,
+        args.platform,
         segments=args.segment,
-        reach=PLATFORM_REACH.get(args.platform, "any"),
-        consent_only=consent,
+        consent_only="consent" in dataset.table.frame.columns and not args.ignore_consent,
         holdout_share=args.holdout,
-        seed=seed or 0,
+        seed=args.seed if args.seed is not None else (rec.holdout_seed if rec else 0),
+        control=control,
         default_country=args.default_country,
     )
-    if args.platform in PLATFORM_REACH:
-        data, summary = platform_file(audience, args.platform)
-        messages = summary.messages()
-    else:
-        send = audience.send()
-        data = to_csv_bytes(send) if args.platform == "csv" else to_xlsx_bytes(send)
-        messages = audience.messages()
-    args.output.write_bytes(data)
+    args.output.write_bytes(files.main)
     print(f"Wrote {args.output}.")
-    for message in messages:
+    for message in files.messages:
         print(f"- {message}")
-    if args.holdout > 0:
-        groups = args.output.with_name(f"{args.output.stem}_groups.csv")
-        groups.write_bytes(to_csv_bytes(audience.groups()))
-        print(f"Wrote {groups}: every customer of the campaign with their group, for measuring it later.")
+    for suffix, data, what in files.measurement_files():
+        path = args.output.with_name(f"{args.output.stem}_{suffix}.csv")
+        path.write_bytes(data)
+        print(f"Wrote {path}: {what}.")
     return 0
 
 

@@ -22,6 +22,7 @@ from segmentation.dataset import Dataset, SourceFile, as_of, load_dataset, sugge
 from segmentation.errors import DataError
 from segmentation.explain import Movement, generated_names, movement
 from segmentation.intake import Mapping
+from segmentation.outputs import GlobalControl
 from segmentation.segmenters import (
     DEFAULT_FAMILIES,
     RULE_SETS,
@@ -35,7 +36,6 @@ from segmentation.segmenters import (
     freeze,
     rfm_segments,
     scan_k,
-    usable_features,
 )
 from segmentation.segments import Segmentation
 
@@ -58,17 +58,23 @@ class Recipe:
     holdout_seed: int = 0
     #: The fitted segments as plain data (clusters only); None: segments are fitted on each run.
     model: dict[str, Any] | None = None
+    #: Share and seed of the customers kept out of every campaign (``{"share": 0.05, "seed": 7}``).
+    global_control: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if self.method not in (*CLUSTER_METHODS, *RULE_SETS, "custom"):
             raise DataError(f"This recipe uses an unknown method '{self.method}'.")
         if not isinstance(self.holdout_seed, int) or isinstance(self.holdout_seed, bool):
             raise DataError("The recipe's holdout seed must be a whole number.")
-        if self.model is not None:
-            try:
-                FrozenModel.from_dict(self.model)
-            except ValueError as exc:
-                raise DataError(str(exc)) from exc
+        try:
+            self.frozen, self.control  # noqa: B018 (parsed to validate)
+        except ValueError as exc:
+            raise DataError(str(exc)) from exc
+
+    @property
+    def control(self) -> GlobalControl:
+        """The global control saved with the recipe (share 0 when there is none)."""
+        return GlobalControl.from_dict(self.global_control or {})
 
     @property
     def frozen(self) -> FrozenModel | None:
@@ -133,7 +139,15 @@ def segment(
     """
     if recipe.model is not None and not refit and recipe.method in CLUSTER_METHODS:
         return assign_frozen(table, recipe)
-    return fit(table, recipe, encoded)[0]
+    return fit(table, unfitted(recipe) if refit else recipe, encoded)[0]
+
+
+def unfitted(recipe: Recipe) -> Recipe:
+    """The recipe without what a run learned, to fit again: no model, no RFM bands, and for clusters
+    no names (they named the old clusters, which a refit may number differently)."""
+    names = None if recipe.method in CLUSTER_METHODS else recipe.names
+    params = {k: v for k, v in recipe.params.items() if k != "edges"}
+    return replace(recipe, model=None, names=names, params=params)
 
 
 def assign_frozen(table: CustomerTable, recipe: Recipe) -> Segmentation:
@@ -146,7 +160,9 @@ def assign_frozen(table: CustomerTable, recipe: Recipe) -> Segmentation:
     except ValueError as exc:
         raise DataError(f"{exc} Refit the segments on this data instead (the refit option).") from exc
     params = {**recipe.params, "frozen": True, "named": True}
-    return Segmentation.from_codes(codes.to_numpy(), table.frame.index, model.names, recipe.method, params)
+    renamed = recipe.names and len(recipe.names) == len(model.names)  # names the user gave since
+    names = tuple(recipe.names) if renamed else model.names
+    return Segmentation.from_codes(codes.to_numpy(), table.frame.index, names, recipe.method, params)
 
 
 def fit(
@@ -212,31 +228,6 @@ def read(
         same = saved is not None and set(saved.roles) == set(suggestion.mapping.roles)
         mappings[source.name] = saved if saved is not None and same else suggestion.mapping
     return load_dataset(sources, mappings, reference_date=reference_date, predictions=predictions)
-
-
-def assignments(table: CustomerTable, seg: Segmentation, recipe: Recipe) -> pd.DataFrame:
-    """One row per customer: segment number (1 = first), name, and the scores the segments came from.
-
-    Scores are the segmentation's own (RFM scores, ...) or else the values of the criteria it used.
-    """
-    out = pd.DataFrame(
-        {
-            "customer_id": seg.labels.index,
-            "segment_id": seg.labels.to_numpy() + 1,
-            "segment": seg.named.astype(str).to_numpy(),
-        }
-    )
-    if seg.scores is not None:
-        scores = seg.scores.reindex(seg.labels.index)
-    else:
-        used = [
-            f.name
-            for f in usable_features(table)
-            if f.family in recipe.spec.families
-            and (recipe.spec.features is None or f.name in recipe.spec.features)
-        ]
-        scores = table.frame.reindex(seg.labels.index)[used]
-    return pd.concat([out, scores.reset_index(drop=True)], axis=1)
 
 
 def default_recipe(

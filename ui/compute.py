@@ -47,16 +47,43 @@ def k_scan(dataset: Dataset, spec: CriteriaSpec, seed: int = 0) -> KScan:
 
 
 @st.cache_resource(max_entries=16, show_spinner="Finding the segments…")
-def _segment(key: CacheKey, recipe_json: str, _dataset: Dataset) -> Segmentation:
+def _segment(key: CacheKey, recipe_json: str, _dataset: Dataset) -> tuple[Segmentation, recipe.Recipe]:
     rec = recipe.Recipe.from_json(recipe_json)
-    if rec.method not in recipe.CLUSTER_METHODS:
-        return recipe.segment(_dataset.table, rec)
-    return recipe.segment(_dataset.table, rec, encoded(_dataset, rec.spec))
+    clusters = rec.method in recipe.CLUSTER_METHODS
+    if clusters and rec.model is not None:  # saved segments: assigned, nothing refitted
+        return recipe.segment(_dataset.table, rec), rec
+    return recipe.fit(_dataset.table, rec, encoded(_dataset, rec.spec) if clusters else None)
 
 
 def segment(dataset: Dataset, rec: recipe.Recipe) -> Segmentation:
+    """The recipe's segments of ``dataset`` (its saved segments when it carries a fitted model)."""
+    return _segmented(dataset, rec)[0]
+
+
+def fitted_recipe(dataset: Dataset, rec: recipe.Recipe) -> recipe.Recipe:
+    """The recipe with what its run on ``dataset`` learned (the fitted model, the RFM bands), so a
+    rerun assigns to the same segments; the same cache entry as :func:`segment`."""
+    return _segmented(dataset, rec)[1]
+
+
+def _segmented(dataset: Dataset, rec: recipe.Recipe) -> tuple[Segmentation, recipe.Recipe]:
     text = rec.to_json()
     return _segment(cache_key(dataset, "segment", text), text, dataset)
+
+
+def refit(dataset: Dataset, rec: recipe.Recipe) -> tuple[Segmentation, recipe.Recipe]:
+    """Fit the recipe again on ``dataset`` (see ``recipe.unfitted``) and keep what the fit learned."""
+    return _segmented(dataset, recipe.unfitted(rec))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _rfm_edges(key: CacheKey, _dataset: Dataset) -> dict[str, list[float]]:
+    return segmenters.fit_rfm_edges(_dataset.table)
+
+
+def rfm_edges(dataset: Dataset) -> dict[str, list[float]]:
+    """The RFM band edges of the data (what the RFM grids score on)."""
+    return _rfm_edges(cache_key(dataset, "rfm_edges"), dataset)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -155,11 +182,14 @@ def _audience(key: CacheKey, params: str, _dataset: Dataset, _seg: Segmentation)
         holdout_share=p["holdout"],
         seed=p["seed"],
         contacts=contacts,
+        global_control=outputs.GlobalControl(**p.get("global_control", {})),
+        ascii_email=p.get("ascii_email", False),
     )
 
 
 def audience(dataset: Dataset, seg: Segmentation, **params: Any) -> outputs.Audience:
-    """``params``: segments, columns, reach, consent, holdout, seed, country (see build_audience)."""
+    """``params``: segments, columns, reach, consent, holdout, seed, country, global_control
+    (share and seed), ascii_email (see build_audience)."""
     text = json.dumps(params, sort_keys=True)
     return _audience(cache_key(dataset, "audience", text, seg=seg), text, dataset, seg)
 
@@ -171,12 +201,23 @@ def _platform_file(key: CacheKey, platform: str, _audience: outputs.Audience):
 
 def platform_file(dataset: Dataset, seg: Segmentation, platform: str, **params: Any):
     """The platform's file from an audience built for the platform's own reach (and that audience)."""
-    params = {**params, "reach": outputs.PLATFORM_REACH[platform]}
+    params = {**params, **outputs.platform_needs(platform)}
     built = audience(dataset, seg, **params)
     text = json.dumps(params, sort_keys=True)
     return built, _platform_file(
         cache_key(dataset, "platform_file", text, platform, seg=seg), platform, built
     )
+
+
+@st.cache_data(max_entries=8, show_spinner="Finding the global control…")
+def _global_control(key: CacheKey, share: float, seed: int, _seg: Segmentation) -> pd.DataFrame:
+    return outputs.global_control_list(_seg, outputs.GlobalControl(share, seed))
+
+
+def global_control(dataset: Dataset, seg: Segmentation, control: outputs.GlobalControl) -> pd.DataFrame:
+    """Every customer in the global control, with their segment (see ``global_control_list``)."""
+    key = cache_key(dataset, "global_control", control.share, control.seed, seg=seg)
+    return _global_control(key, control.share, control.seed, seg)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from segmentation.explain.changes import RefitChanges, refit_changes
 from segmentation.explain.embedding import (
     MapLayout,
     plot_sample,
@@ -50,6 +51,7 @@ __all__ = [
     "MapLayout",
     "MapPoints",
     "Movement",
+    "RefitChanges",
     "SegmentProfile",
     "best_offers",
     "best_times",
@@ -67,6 +69,7 @@ __all__ = [
     "profile_segments",
     "profiles_frame",
     "quick_layout",
+    "refit_changes",
     "segment_traits",
     "stratified_sample",
     "traits_frame",

@@ -13,11 +13,19 @@ from segmentation.outputs.audience import (
     holdout_mask,
 )
 from segmentation.outputs.audiences import (
+    ASCII_EMAIL_PLATFORMS,
     PLATFORM_LABELS,
     PLATFORM_REACH,
     PLATFORMS,
     ExportSummary,
     platform_file,
+    platform_needs,
+)
+from segmentation.outputs.campaign_files import (
+    EXPORT_FORMATS,
+    CampaignFiles,
+    assignment_rows,
+    campaign_files,
 )
 from segmentation.outputs.chart_theme import MAX_ROWS, SEGMENT_PALETTE
 from segmentation.outputs.contacts import (
@@ -37,6 +45,16 @@ from segmentation.outputs.export import (
     to_csv_bytes,
     to_xlsx_bytes,
     zip_by_segment,
+)
+from segmentation.outputs.global_control import (
+    GLOBAL_CONTROL,
+    MIN_MEMBERS,
+    GlobalControl,
+    buying_rate,
+    detectable_difference,
+    global_control_list,
+    global_control_mask,
+    size_messages,
 )
 from segmentation.outputs.kscan_charts import kscan_chart
 from segmentation.outputs.loop_charts import (
@@ -69,13 +87,17 @@ from segmentation.outputs.stats import newcombe_interval, welch_interval, wilson
 from segmentation.outputs.value_charts import calibration_chart, reach_chart
 
 __all__ = [
+    "ASCII_EMAIL_PLATFORMS",
     "DEFAULT_CONTACT_COLUMNS",
     "DEFAULT_FACT_COLUMNS",
+    "EXPORT_FORMATS",
     "FLOW_GONE",
     "FLOW_NEW",
+    "GLOBAL_CONTROL",
     "HOLDOUT",
     "LABELS",
     "MAX_ROWS",
+    "MIN_MEMBERS",
     "MIN_PER_ARM",
     "OVERALL",
     "PLATFORMS",
@@ -85,21 +107,29 @@ __all__ = [
     "SEGMENT_PALETTE",
     "TARGET",
     "Audience",
+    "CampaignFiles",
     "ContactDetails",
     "ExportSummary",
+    "GlobalControl",
     "Measurement",
     "RowCount",
+    "assignment_rows",
     "brushed_ids",
     "build_audience",
+    "buying_rate",
     "calibration_chart",
+    "campaign_files",
     "campaign_list",
     "campaign_zip",
     "chart_svg",
     "contact_details",
     "country_code",
     "country_names",
+    "detectable_difference",
     "flow_frames",
     "geo_chart",
+    "global_control_list",
+    "global_control_mask",
     "google_email",
     "group_values",
     "guess_control",
@@ -119,6 +149,7 @@ __all__ = [
     "parse_phone",
     "place_mix_chart",
     "platform_file",
+    "platform_needs",
     "priority_chart",
     "reach_chart",
     "read_consent",
@@ -126,6 +157,7 @@ __all__ = [
     "report_html",
     "segment_sizes",
     "segmentation_report",
+    "size_messages",
     "sizes_chart",
     "to_csv_bytes",
     "to_xlsx_bytes",

@@ -3,9 +3,10 @@
 One audience feeds every file of an export (spreadsheets, zips, platform files, the CLI), so they
 all agree. Its steps, in order: the customers of the chosen segments; those who agreed to marketing
 (when asked); those the destination can reach (an e-mail address, a phone number, ...); one customer
-per e-mail address or phone number; and only then the holdout, drawn at random within each segment
-with a seed the user can change. Drawing after the filters keeps target and control comparable, and
-no holdout customer is ever in a send list.
+per e-mail address or phone number; then the global control (a fixed share of all customers, see
+:mod:`segmentation.outputs.global_control`) is set apart; and only then the holdout, drawn at random
+within each segment with a seed the user can change. Drawing after the filters keeps target and
+control comparable; no holdout or global-control customer is ever in a send list or platform file.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from segmentation.outputs.export import (
     to_csv_bytes,
     to_xlsx_bytes,
 )
+from segmentation.outputs.global_control import GLOBAL_CONTROL, GlobalControl, members_and_neighbours
 from segmentation.segments import Segmentation
 
 Reach = Literal["any", "email", "phone", "email_or_phone"]
@@ -44,8 +46,8 @@ TARGET, HOLDOUT = "target", "holdout"
 class Audience:
     """The customers of one campaign export.
 
-    ``rows``: ``customer_id``, ``segment``, the chosen columns and ``group`` (``"target"`` or
-    ``"holdout"``), in segment order. ``contacts``: the normalised contact details of the same rows
+    ``rows``: ``customer_id``, ``segment``, the chosen columns and ``group`` (``"target"``,
+    ``"holdout"`` or ``"global control"``), in segment order. ``contacts``: the normalised contact details of the same rows
     (same order), whatever columns were chosen. The counts say who was left out and why.
     """
 
@@ -61,6 +63,8 @@ class Audience:
     unknown_countries: dict[str, int] = field(default_factory=dict)
     unknown_consent: dict[str, int] = field(default_factory=dict)
     blank_consent: int = 0
+    global_control: GlobalControl = field(default_factory=GlobalControl)
+    ascii_email: bool = False
 
     @property
     def is_target(self) -> np.ndarray:
@@ -72,7 +76,14 @@ class Audience:
 
     def held_out(self) -> pd.DataFrame:
         """The holdout (control group) with the same columns as the send list."""
-        return self.rows[~self.is_target].drop(columns="group").reset_index(drop=True)
+        return self._group(HOLDOUT)
+
+    def in_global_control(self) -> pd.DataFrame:
+        """The global-control customers of these segments, with the same columns as the send list."""
+        return self._group(GLOBAL_CONTROL)
+
+    def _group(self, group: str) -> pd.DataFrame:
+        return self.rows[self.rows["group"].eq(group)].drop(columns="group").reset_index(drop=True)
 
     def groups(self) -> pd.DataFrame:
         """Every customer of the campaign with their group, kept for measuring the campaign later."""
@@ -80,8 +91,15 @@ class Audience:
 
     def messages(self) -> list[str]:
         """Plain sentences on what the lists hold and what was left out."""
-        n_hold = int((~self.is_target).sum())
-        out = [f"{len(self.rows) - n_hold:,} customers are in the send list."]
+        n_hold = int(self.rows["group"].eq(HOLDOUT).sum())
+        n_global = int(self.rows["group"].eq(GLOBAL_CONTROL).sum())
+        out = [f"{int(self.is_target.sum()):,} customers are in the send list."]
+        if n_global:
+            out.append(
+                f"{n_global:,} customers are in the global control ({self.global_control.share:.0%} of all "
+                f"customers, seed {self.global_control.seed}): kept out of every campaign, in no send list "
+                "or platform file."
+            )
         if n_hold:
             out.append(
                 f"{n_hold:,} customers ({self.holdout_share:.0%} of each segment, seed {self.seed}) are held "
@@ -105,6 +123,16 @@ class Audience:
             out.append(
                 f"{self.left_out['no_contact']:,} customers have no usable {REACH_WORDS[self.reach]} "
                 "and were left out."
+            )
+        if self.left_out.get("non_ascii_email"):
+            out.append(
+                f"{self.left_out['non_ascii_email']:,} customers have an e-mail address with letters such "
+                "as é or 张 before the @, which Mailchimp refuses, and were left out."
+            )
+        if self.left_out.get("global_control_contact"):
+            out.append(
+                f"{self.left_out['global_control_contact']:,} customers share an e-mail address or phone "
+                "number with a customer in the global control and were left out, so no campaign reaches it."
             )
         if self.left_out.get("duplicate"):
             out.append(
@@ -177,6 +205,8 @@ def build_audience(
     seed: int = 0,
     default_country: str | None = None,
     contacts: ContactDetails | None = None,
+    global_control: GlobalControl | None = None,
+    ascii_email: bool = False,
 ) -> Audience:
     """The audience of a campaign export (see the module docstring for the order of the steps).
 
@@ -201,6 +231,10 @@ def build_audience(
         ISO-2 country of customers without a country, used for phone numbers written without code.
     contacts : ContactDetails, optional
         :func:`~segmentation.outputs.contacts.contact_details` of the table, if already computed.
+    global_control : GlobalControl, optional
+        Customers in it get group ``"global control"`` and are in no send list.
+    ascii_email : bool
+        Treat an address with a non-ASCII letter before the ``@`` as unusable (Mailchimp refuses it).
     """
     if not 0.0 <= holdout_share < 1.0:
         raise ValueError("The holdout share must be between 0% and 99%.")
@@ -230,13 +264,20 @@ def build_audience(
     if consent_only:
         consent_ok, unknown_consent, blank = read_consent(frame["consent"].reindex(labels.index))
     has_email, has_phone = details["email"].ne("").to_numpy(), details["phone"].ne("").to_numpy()
+    refused = np.zeros(len(ids), dtype=bool)
+    if ascii_email:
+        refused = has_email & ~details["email"].map(_ascii_before_at).to_numpy(dtype=bool)
+    has_email = has_email & ~refused
     reachable = {
         "any": np.ones(len(ids), dtype=bool),
         "email": has_email,
         "phone": has_phone,
         "email_or_phone": has_email | has_phone,
     }[reach]
-    kept = consent_ok & reachable
+    control = global_control or GlobalControl()
+    member, near = members_and_neighbours(found.frame, labels.index, control, use_phone=reach != "email")
+    near &= consent_ok & reachable
+    kept = consent_ok & reachable & ~near
     unique = np.zeros(len(ids), dtype=bool)
     unique[kept] = _first_of_each_contact(
         details["email_key"].to_numpy()[kept], details["phone"].to_numpy()[kept], reach != "email"
@@ -256,8 +297,12 @@ def build_audience(
     )
     kept_index = labels.index[unique]
     out = pd.concat([out, frame.reindex(kept_index)[columns].reset_index(drop=True)], axis=1)
-    hold = holdout_mask(labels.to_numpy()[unique], ids[unique], holdout_share, seed)
-    out["group"] = np.where(hold, HOLDOUT, TARGET)
+    in_global = member[unique]
+    hold = np.zeros(len(in_global), dtype=bool)
+    hold[~in_global] = holdout_mask(
+        labels.to_numpy()[unique][~in_global], ids[unique][~in_global], holdout_share, seed
+    )
+    out["group"] = np.select([in_global, hold], [GLOBAL_CONTROL, HOLDOUT], TARGET)
     return Audience(
         rows=out,
         contacts=details[unique].reset_index(drop=True),
@@ -268,14 +313,22 @@ def build_audience(
         selected=len(ids),
         left_out={
             "no_consent": int((~consent_ok).sum()),
-            "no_contact": int((consent_ok & ~reachable).sum()),
+            "no_contact": int((consent_ok & ~reachable & ~refused).sum()),
+            "non_ascii_email": int((consent_ok & ~reachable & refused).sum()),
             "duplicate": int((kept & ~unique).sum()),
+            "global_control_contact": int(near.sum()),
         },
         phone_problems=phone_problems,
         unknown_countries=unknown_countries,
         unknown_consent=unknown_consent,
         blank_consent=blank,
+        global_control=control,
+        ascii_email=ascii_email,
     )
+
+
+def _ascii_before_at(email: str) -> bool:
+    return email.rpartition("@")[0].isascii()
 
 
 def campaign_list(
@@ -299,8 +352,8 @@ def campaign_zip(audience: Audience, fmt: Literal["csv", "xlsx"] = "csv") -> byt
     """A zip with a send file and, with a holdout, a hold-out file per segment, plus the groups file.
 
     ``send/01_Champions.csv`` holds only target customers; ``hold_out/01_Champions.csv`` the control
-    group; ``groups.csv`` every customer with their group (``customer_id, segment, group``) for
-    measuring the campaign later.
+    group; ``global_control/01_Champions.csv`` the segment's global-control customers; ``groups.csv``
+    every customer with their group (``customer_id, segment, group``) for measuring the campaign later.
     """
     if fmt not in ("csv", "xlsx"):
         raise ValueError('Choose "csv" or "xlsx".')
@@ -308,7 +361,11 @@ def campaign_zip(audience: Audience, fmt: Literal["csv", "xlsx"] = "csv") -> byt
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for i, name in enumerate(rows["segment"].cat.categories, start=1):
-            for folder, group in (("send", TARGET), ("hold_out", HOLDOUT)):
+            for folder, group in (
+                ("send", TARGET),
+                ("hold_out", HOLDOUT),
+                ("global_control", GLOBAL_CONTROL),
+            ):
                 part = rows[(rows["segment"] == name) & (rows["group"] == group)].drop(columns="group")
                 if part.empty:
                     continue
@@ -316,7 +373,7 @@ def campaign_zip(audience: Audience, fmt: Literal["csv", "xlsx"] = "csv") -> byt
                 part = part.reset_index(drop=True)
                 data = to_csv_bytes(part) if fmt == "csv" else to_xlsx_bytes(part, sheet_name=str(name))
                 zf.writestr(f"{stem}.{fmt}", data)
-        if audience.holdout_share > 0:
+        if audience.holdout_share > 0 or audience.global_control.active:
             zf.writestr("groups.csv", to_csv_bytes(audience.groups()))
     return buf.getvalue()
 

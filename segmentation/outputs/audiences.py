@@ -13,6 +13,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -22,7 +23,9 @@ from segmentation.outputs.export import to_csv_bytes
 # Mailchimp, "Format guidelines for your import file"
 # (https://mailchimp.com/help/format-guidelines-for-your-import-file/): Email Address is the one
 # required column, one address per contact; SMS phone numbers in E.164; Tags is one cell of
-# comma-separated tags, a tag that contains a comma is wrapped in double quotes.
+# comma-separated tags, a tag that contains a comma is wrapped in double quotes; "we can only support
+# international characters like ñ or é if they come after the @ symbol", so an address with one
+# before the @ is left out of the file (and counted), never sent to be refused.
 MAILCHIMP_HEADERS = ("Email Address", "First Name", "Last Name", "Phone Number", "Tags")
 # Klaviyo, "How to create and add subscribers to a new list"
 # (https://help.klaviyo.com/hc/en-us/articles/115005078967) and "Troubleshooting list imports"
@@ -92,6 +95,15 @@ PLATFORM_REACH: dict[str, Reach] = {
     "meta": "email_or_phone",
     "google": "email_or_phone",
 }
+#: Platforms that refuse an address with a non-ASCII letter before the @ (see Mailchimp above).
+ASCII_EMAIL_PLATFORMS = frozenset({"mailchimp"})
+
+
+def platform_needs(platform: str) -> dict[str, Any]:
+    """The :func:`~segmentation.outputs.audience.build_audience` settings a platform's file needs."""
+    if platform not in PLATFORMS:
+        raise ValueError(f'Unknown platform "{platform}". Choose one of: {", ".join(PLATFORMS)}.')
+    return {"reach": PLATFORM_REACH[platform], "ascii_email": platform in ASCII_EMAIL_PLATFORMS}
 
 
 @dataclass(frozen=True)
@@ -191,8 +203,8 @@ def platform_file(audience: Audience, platform: str) -> tuple[bytes, ExportSumma
     Parameters
     ----------
     audience : Audience
-        Built with ``reach=PLATFORM_REACH[platform]`` (see :func:`build_audience`), so the customers
-        counted in it are the customers written.
+        Built with :func:`platform_needs` (see :func:`build_audience`), so the customers counted in
+        it are the customers written.
     platform : {"mailchimp", "klaviyo", "hubspot", "meta", "google"}
         Target layout. Meta and Google files carry SHA-256 hashes of normalised values.
 
@@ -200,11 +212,11 @@ def platform_file(audience: Audience, platform: str) -> tuple[bytes, ExportSumma
     -------
     (bytes, ExportSummary)
         UTF-8 CSV without a byte-order mark (importers would read it as part of the first header),
-        and what was written and left out. Holdout customers are never written.
+        and what was written and left out. Holdout and global-control customers are never written.
     """
     if platform not in PLATFORMS:
         raise ValueError(f'Unknown platform "{platform}". Choose one of: {", ".join(PLATFORMS)}.')
-    if audience.reach != PLATFORM_REACH[platform]:
+    if (audience.reach, audience.ascii_email) != tuple(platform_needs(platform).values()):
         raise ValueError(
             f"This list was prepared for customers with {audience.reach.replace('_', ' ')}; "
             f"{PLATFORM_LABELS[platform]} needs it prepared for its own requirement."
@@ -226,6 +238,7 @@ def platform_file(audience: Audience, platform: str) -> tuple[bytes, ExportSumma
 
 
 __all__ = [
+    "ASCII_EMAIL_PLATFORMS",
     "PLATFORMS",
     "PLATFORM_LABELS",
     "PLATFORM_REACH",
@@ -234,5 +247,6 @@ __all__ = [
     "meta_name",
     "meta_zip",
     "platform_file",
+    "platform_needs",
     "sha256",
 ]

@@ -162,6 +162,36 @@ def test_export_with_a_recipe_and_segments(
     assert cli.main([*common, "--default-country", "Atlantis", "-o", str(out)]) == 2
 
 
+@pytest.mark.parametrize("platform", ["csv", "mailchimp", "google"])
+def test_export_keeps_the_recipes_global_control_out_and_lists_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], shop_files: list[str], platform: str
+) -> None:
+    import pandas as pd
+
+    from segmentation import recipe
+
+    rec_path = tmp_path / "recipe.json"
+    rec_path.write_text(recipe.Recipe("value", global_control={"share": 0.2, "seed": 4}).to_json())
+    out = tmp_path / "out.csv"
+    common = ["export", *shop_files, "--recipe", str(rec_path), "--platform", platform, "--ignore-consent"]
+    assert cli.main([*common, "-o", str(out)]) == 0
+    assert "in the global control (20% of all customers, seed 4)" in capsys.readouterr().out
+    members = pd.read_csv(tmp_path / "out_global_control.csv", encoding="utf-8-sig")
+    assert set(members["group"]) == {"global control"} and 0 < len(members) < 60
+    member_emails = {f"buyer.{int(c[1:])}@example.com" for c in members["customer_id"]}
+    written = _written_emails(out, platform)
+    assert written and written.isdisjoint(member_emails)
+    groups = pd.read_csv(tmp_path / "out_groups.csv", encoding="utf-8-sig")
+    in_groups = set(groups.loc[groups.group == "global control", "customer_id"])
+    assert in_groups and in_groups <= set(members["customer_id"])
+    # --global-control overrides the recipe's share, keeping its seed: a larger share keeps every member
+    assert cli.main([*common, "--global-control", "40%", "-o", str(tmp_path / "more.csv")]) == 0
+    more = pd.read_csv(tmp_path / "more_global_control.csv", encoding="utf-8-sig")
+    assert set(members["customer_id"]) < set(more["customer_id"])
+    assert cli.main([*common, "--global-control", "0", "-o", str(tmp_path / "none.csv")]) == 0
+    assert not (tmp_path / "none_global_control.csv").exists()
+
+
 def test_export_without_a_recipe_writes_everyone_in_one_list(tmp_path: Path, shop_files: list[str]) -> None:
     import pandas as pd
 

@@ -152,6 +152,18 @@ def test_holdout_seed_is_saved_and_old_recipes_without_it_still_load():
         recipe.Recipe.from_json(json.dumps({**old, "holdout_seed": "seven"}))
 
 
+def test_global_control_round_trips_and_old_recipes_without_it_still_load():
+    rec = recipe.Recipe("rfm11", global_control={"share": 0.05, "seed": 2026})
+    loaded = recipe.Recipe.from_json(rec.to_json())
+    assert loaded == rec and (loaded.control.share, loaded.control.seed) == (0.05, 2026)
+    old = json.loads(rec.to_json())
+    del old["global_control"]
+    assert not recipe.Recipe.from_json(json.dumps(old)).control.active  # an older file: no global control
+    for bad, words in (({"share": 0.9, "seed": 1}, "from 0% to 50%"), ({"share": 0.1, "run": "x"}, "only")):
+        with pytest.raises(DataError, match=words):
+            recipe.Recipe.from_json(json.dumps({**old, "global_control": bad}))
+
+
 def _orders_before(day: str, path: Path) -> bytes:
     orders = pd.read_csv(EXCERPT, dtype=str)
     kept = orders[pd.to_datetime(orders["InvoiceDate"]) < pd.Timestamp(day)]
@@ -220,3 +232,16 @@ def test_movement_of_the_segmentation_on_screen_keeps_its_segments_and_names(dat
     now = second.segmentation.named.astype(str)
     pd.testing.assert_series_equal(now, current.named.astype(str).loc[now.index], check_names=False)
     assert set(moved.transitions["from_segment"]) - {"(new customer)"} <= set(current.names)
+
+
+def test_refit_forgets_what_the_saved_run_learned(dataset):
+    rec = recipe.Recipe("kmeans", params={"k": 3}, mappings=dataset.mappings)
+    _, fitted = recipe.fit(dataset.table, rec)
+    named = recipe.Recipe.from_json(fitted.to_json().replace('"names": null', '"names": ["A", "B", "C"]'))
+    refitted = recipe.segment(dataset.table, named, refit=True)
+    assert (
+        not refitted.params.get("frozen") and "A" not in refitted.names
+    )  # names of the old clusters dropped
+    assert recipe.segment(dataset.table, named).names == ("A", "B", "C")  # kept when assigned to them
+    bands = recipe.unfitted(recipe.Recipe("rfm11", params={"edges": {"F": [1, 2]}}, names=["x"]))
+    assert "edges" not in bands.params and bands.names == ["x"]  # rule names stay: rules do not move

@@ -13,12 +13,12 @@ import pytest
 
 from segmentation.catalog import CustomerTable, Feature
 from segmentation.outputs import (
-    PLATFORM_REACH,
     PLATFORMS,
     build_audience,
     campaign_zip,
     contact_details,
     platform_file,
+    platform_needs,
     to_csv_bytes,
     to_xlsx_bytes,
 )
@@ -89,7 +89,7 @@ def _ids_in_platform_file(data: bytes, platform: str, table: CustomerTable) -> s
 def test_no_holdout_customer_in_any_send_list_or_platform_file(platform: str) -> None:
     table, seg = _shop()
     audience = build_audience(
-        table, seg, reach=PLATFORM_REACH[platform], consent_only=True, holdout_share=0.2, seed=11
+        table, seg, **platform_needs(platform), consent_only=True, holdout_share=0.2, seed=11
     )
     held = set(audience.held_out()["customer_id"])
     assert held and set(audience.send()["customer_id"]).isdisjoint(held)
@@ -189,7 +189,7 @@ def _contacts_table() -> tuple[CustomerTable, Segmentation]:
 
 def _file(platform: str) -> tuple[pd.DataFrame, object]:
     table, seg = _contacts_table()
-    data, summary = platform_file(build_audience(table, seg, reach=PLATFORM_REACH[platform]), platform)
+    data, summary = platform_file(build_audience(table, seg, **platform_needs(platform)), platform)
     assert not data.startswith(b"\xef\xbb\xbf")
     return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False), summary
 
@@ -250,7 +250,7 @@ def test_reach_per_platform() -> None:
 def test_mailchimp_tag_with_a_comma_is_quoted() -> None:
     table, seg = _contacts_table()
     seg = seg.renamed(["Big, loyal"])
-    data, _ = platform_file(build_audience(table, seg, reach="email"), "mailchimp")
+    data, _ = platform_file(build_audience(table, seg, **platform_needs("mailchimp")), "mailchimp")
     assert pd.read_csv(io.BytesIO(data), dtype=str)["Tags"].iloc[0] == '"Big, loyal"'
 
 
