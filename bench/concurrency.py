@@ -122,7 +122,7 @@ async def _session(browser, url: str, ready: asyncio.Event, opened: list[int]) -
         await page.get_by_role("link", name="Export").first.click()
         await _see(page, "Campaign lists")
         async with page.expect_download(timeout=TIMEOUT_MS) as info:
-            await page.get_by_role("button", name="One CSV file").click()
+            await page.get_by_role("button", name="Send list (CSV)").click()
         download = await info.value
         if failure := await download.failure():  # the browser gave up on the file
             print(f"  session download failed: {failure}", flush=True)

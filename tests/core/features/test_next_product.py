@@ -76,4 +76,3 @@ def test_backtest_hit_rate_against_a_planted_pattern() -> None:
     assert result.hit_rate == 1.0
     assert result.popularity_hit_rate < 0.6
     assert "came back" in result.summary()
-
