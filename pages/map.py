@@ -59,7 +59,13 @@ def draw_map() -> None:
         selection_mode="brush",
     )
     st.caption(caption)
-    picked = brushed_ids(points, event.selection)
+    # Everyone inside the rectangle counts, not only the customers drawn: the map may show a sample.
+    everyone = drawn
+    if drawn.sampled and (event.selection or {}).get("brush"):
+        everyone = compute.map_points(
+            dataset, active.spec, seg, xy, detailed=detailed, shown=shown, max_points=drawn.total
+        )
+    picked = brushed_ids(everyone.points, event.selection)
     if not picked and (note := st.session_state.get(SAVED_NOTE)):
         st.success(note)
     if not picked:
