@@ -3,6 +3,7 @@ its customers (the weekday and hour at which they order)."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import duckdb
@@ -52,14 +53,19 @@ def best_times(
     con: duckdb.DuckDBPyConnection, transactions: str, labels: pd.Series, *, has_time: bool
 ) -> dict[object, BestTime]:
     """Per segment (``labels``: segment by customer id), the weekday and hour with most orders."""
-    sql = (
-        "SELECT customer_id, isodow(ts) - 1 AS dow, hour(ts) AS hr, count(*)::DOUBLE AS n FROM "
-        f"(SELECT customer_id, order_id, min(ts) AS ts FROM {quote_relation(transactions)} "
-        "WHERE NOT is_return GROUP BY ALL) GROUP BY ALL"
-    )
-    orders = con.sql(sql).df()
-    orders["segment"] = orders["customer_id"].astype(str).map(labels.set_axis(labels.index.astype(str)))
-    orders = orders.dropna(subset=["segment"])
+    # The segments join the orders inside DuckDB: only a few rows per segment come back to pandas.
+    # A name of its own per call: sessions share the connection and may ask at the same moment.
+    name = f"segment_of_{uuid.uuid4().hex}"
+    segments = pd.DataFrame({"customer_id": labels.index.astype(str), "segment": labels.to_numpy()})
+    con.register(name, segments)
+    try:
+        orders = con.sql(
+            "SELECT s.segment, isodow(o.ts) - 1 AS dow, hour(o.ts) AS hr, count(*)::DOUBLE AS n FROM "
+            f"(SELECT customer_id::VARCHAR AS customer_id, order_id, min(ts) AS ts FROM {quote_relation(transactions)} "
+            f"WHERE NOT is_return GROUP BY ALL) o JOIN {name} s USING (customer_id) GROUP BY ALL"
+        ).df()
+    finally:
+        con.unregister(name)
     out: dict[object, BestTime] = {}
     for segment, part in orders.groupby("segment", sort=False):
         days = part.groupby("dow")["n"].sum()
