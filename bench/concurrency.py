@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.browser.harness import CHROMIUM_FLAGS, _free_port, chromium_path
@@ -35,45 +36,44 @@ def _load() -> str:
     return f"load {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
 
 
-def _tree_rss_mb(pid: int) -> float:
-    """RSS of ``pid`` and all its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
+@dataclass(frozen=True)
+class _Process:
+    comm: str
+    ppid: int
+    cpu_s: float  # user + system, all threads, so far
+    rss_mb: float
+
+
+def _processes() -> dict[int, _Process]:
+    """Every running process, read from /proc/<pid>/stat in one pass."""
+    tick, page_mb = os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE") / 2**20
+    seen = {}
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    total, todo = 0, [pid]
+        if not entry.name.isdigit():
+            continue
+        try:
+            head, _, tail = (entry / "stat").read_text().rpartition(")")
+            fields = tail.split()
+            seen[int(entry.name)] = _Process(
+                head.partition("(")[2], int(fields[1]), (int(fields[11]) + int(fields[12])) / tick,
+                int(fields[21]) * page_mb,
+            )  # fmt: skip
+        except (OSError, IndexError, ValueError):
+            continue
+    return seen
+
+
+def _tree_rss_mb(pid: int, procs: dict[int, _Process]) -> float:
+    """RSS of ``pid`` and all its descendants."""
+    children: dict[int, list[int]] = {}
+    for child, proc in procs.items():
+        children.setdefault(proc.ppid, []).append(child)
+    total, todo = 0.0, [pid]
     while todo:
         p = todo.pop()
         todo.extend(children.get(p, []))
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
-
-
-def _cpu_s(pid: int) -> float:
-    """CPU seconds (user + system, all threads) the process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _browser_cpu() -> dict[int, float]:
-    """CPU seconds used so far by each running Chromium process (the sessions' browser, on this machine)."""
-    seen = {}
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and "chrom" in (entry / "comm").read_text():
-                seen[int(entry.name)] = _cpu_s(int(entry.name))
-        except OSError:
-            continue
-    return seen
+        total += procs[p].rss_mb if p in procs else 0.0
+    return total
 
 
 class PeakRss(threading.Thread):
@@ -81,11 +81,14 @@ class PeakRss(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.peak, self.stop = pid, 0.0, threading.Event()
         self.browser: dict[int, float] = {}  # last CPU seconds seen per Chromium process, kept after it exits
+        self.server_cpu_s = 0.0
 
     def run(self) -> None:
         while not self.stop.is_set():
-            self.peak = max(self.peak, _tree_rss_mb(self.pid))
-            self.browser.update(_browser_cpu())
+            procs = _processes()
+            self.peak = max(self.peak, _tree_rss_mb(self.pid, procs))
+            self.server_cpu_s = procs[self.pid].cpu_s if self.pid in procs else self.server_cpu_s
+            self.browser.update({pid: p.cpu_s for pid, p in procs.items() if "chrom" in p.comm})
             time.sleep(0.2)
 
     def browser_cpu_s(self) -> float:
@@ -171,15 +174,15 @@ async def _drive(url: str) -> list[dict[str, float]]:
         # app precomputes it): a server that has been up a little while, as in production.
         await asyncio.sleep(SETTLE_S)
         print(
-            f"  {SESSIONS} sessions on the Data page, server at {_tree_rss_mb(PID[0]):.0f} MB; {_load()}",
+            f"  {SESSIONS} sessions on the Data page, server at {_tree_rss_mb(PID[0], _processes()):.0f} MB; {_load()}",
             flush=True,
         )
-        cpu, browser_cpu = _cpu_s(PID[0]), SAMPLER[0].browser_cpu_s()
+        cpu, browser_cpu = SAMPLER[0].server_cpu_s, SAMPLER[0].browser_cpu_s()
         ready.set()  # every session shows the Data page: all click at the same moment
         results = await asyncio.gather(*tasks)
         # The ten browsers share the server's two cores: their CPU seconds say where the wall clock went.
         print(
-            f"  CPU while serving: server {_cpu_s(PID[0]) - cpu:.1f} s, "
+            f"  CPU while serving: server {SAMPLER[0].server_cpu_s - cpu:.1f} s, "
             f"the {SESSIONS} browser sessions {SAMPLER[0].browser_cpu_s() - browser_cpu:.1f} s",
             flush=True,
         )

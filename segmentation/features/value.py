@@ -3,7 +3,7 @@
 The history is cut once more inside the known past: features at ``cut - window`` (``history.py``),
 outcomes in the ``window`` after it; the :class:`ValueModel` (``value_model.py``) learns from them and
 then reads every customer's features at the cut itself. Whether its learned correction is used, and
-how much of it goes into the spend, is judged one more half window back (:func:`choose_learning`), never
+how much of it goes into the spend, is judged one more half window back (:func:`_judge_learning`), never
 on what the predictions are judged on. When the history is shorter than two horizons the training
 window is shorter than the horizon and counts and spend are scaled up to it (said in notes).
 """
@@ -123,26 +123,6 @@ def _yardstick(predicted: pd.DataFrame, actual: pd.DataFrame) -> tuple[float, fl
     ].sum() / spend.sum()
 
 
-def choose_learning(
-    con: duckdb.DuckDBPyConnection,
-    transactions: str,
-    train_cut: pd.Timestamp,
-    window: int,
-    horizon_days: int,
-    random_state: int = 0,
-    *,
-    customers: int = 0,
-) -> tuple[bool, str]:
-    """Does learning beat BG/NBD + Gamma-Gamma alone on this shop? Judged before ``train_cut`` only:
-    both fitted at ``train_cut - window/2`` predict the half window after ``train_cut``. Learning
-    stays on when there is no room to judge. Beyond 50,000 ``customers`` it is judged on a fixed
-    sample of them (by a hash of the id)."""
-    learn, _, note = _judge_learning(
-        con, transactions, train_cut, window, horizon_days, random_state, customers=customers
-    )
-    return learn, note
-
-
 def _judge_learning(
     con: duckdb.DuckDBPyConnection,
     transactions: str,
@@ -153,8 +133,11 @@ def _judge_learning(
     *,
     customers: int = 0,
 ) -> tuple[bool, float, str]:
-    """:func:`choose_learning`, and the weight of the learned figures (of ``_BLENDS``) whose blend
-    predicted that half window best by the backtest's figures summed; learning is off at weight 0."""
+    """Does learning beat BG/NBD + Gamma-Gamma alone on this shop, and with which weight of the learned
+    figures (of ``_BLENDS``)? Judged before ``train_cut`` only: both fitted at ``train_cut - window/2``
+    predict the half window after ``train_cut``; the blend whose backtest figures sum highest wins and
+    learning is off at weight 0. Learning stays on when there is no room to judge. Beyond 50,000
+    ``customers`` it is judged on a fixed sample of them (by a hash of the id)."""
     if customers > _CHECK_SAMPLE:
         view = "_value_check_sample"
         percent = max(1, round(100 * _CHECK_SAMPLE / customers))
