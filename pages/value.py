@@ -4,9 +4,10 @@ shop's own orders), ready value segments and the next products to offer."""
 import streamlit as st
 
 from segmentation import recipe
+from segmentation.dataset import horizons
 from segmentation.outputs import calibration_chart, reach_chart
 from segmentation.segmenters import RULE_SETS, default_criteria, value_summary
-from ui import compute, state, widgets
+from ui import compute, data, state, widgets
 from ui.keys import cache_key
 
 dataset = widgets.require_dataset()
@@ -24,6 +25,38 @@ widgets.lead(
     f"Who will buy again and spend most over the next **{horizon} days**, who is about to leave, and how "
     "far to trust it: tested on your own past orders."
 )
+
+
+def change_horizon(days: int) -> None:
+    """Predict over ``days`` for this session; its saved segmentations follow the new predictions."""
+    loaded = state.loaded()
+    with widgets.friendly_errors("Predicting over the new horizon"):
+        new = loaded if days == loaded.horizon_days else data.horizon_cached(loaded.fingerprint, days, loaded)
+        moved = state.switch_dataset(new, lambda item: compute.segment(new, item.recipe))
+    st.session_state["value_horizon_moved"] = (days, moved)
+    st.rerun()
+
+
+picked = st.select_slider(
+    "Look ahead",
+    horizons(state.loaded()),
+    value=horizon,
+    format_func=lambda d: f"{d} days",
+    key=f"value_horizon_{state.loaded().fingerprint}",
+    help="How far ahead the predictions look, in every page and list. At most half of your order "
+    "history: the test below needs as long a history before its cut as after it.",
+)
+if picked != horizon:
+    change_horizon(picked)
+if done := st.session_state.pop("value_horizon_moved", None):
+    days, moved = done
+    changes = "; ".join(
+        f"**{title}**: {n:,} customers changed segment" if n else f"**{title}**: unchanged"
+        for title, n in moved.items()
+    )
+    st.success(
+        f"Predictions now look {days} days ahead." + (f" Saved segmentations: {changes}." if moved else "")
+    )
 
 with widgets.friendly_errors("Testing the predictions"):
     bt = compute.value_backtest(dataset, horizon)

@@ -7,6 +7,7 @@ where the history allows, predicted value and risk over a horizon and the next p
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from segmentation.errors import DataError, quote_relation
 from segmentation.features import (
     build_customer_table,
     default_horizon,
+    history_span,
     next_products,
     predict_value,
     with_predictions,
@@ -219,6 +221,49 @@ def as_of(dataset: Dataset, date: pd.Timestamp | str, *, predictions: bool = Tru
         transactions=view,
         notes=tuple(notes),
         horizon_days=horizon,
+    )
+
+
+#: Horizons offered besides the default (days); each must fit the history twice (see ``horizons``).
+HORIZONS = (30, 60, 90, 120, 180, 270, 365, 545, 730)
+
+
+def horizons(dataset: Dataset) -> list[int]:
+    """The horizons the order history can test: the backtest cuts one horizon before the last order
+    and needs at least as long a history before the cut, so at most half the history (offered too)."""
+    if dataset.con is None or dataset.transactions is None:
+        return []
+    start, end = history_span(dataset.con, dataset.transactions)
+    longest = (end - start).days // 2
+    current = [dataset.horizon_days] if dataset.horizon_days else []
+    return sorted({h for h in HORIZONS if h < longest} | {longest, *current}) if longest else []
+
+
+def with_horizon(dataset: Dataset, horizon_days: int) -> Dataset:
+    """The same dataset with predicted value and risk looking ``horizon_days`` ahead (same customers,
+    every other column unchanged). ``DataError`` when the history cannot predict that far."""
+    if dataset.con is None or dataset.transactions is None:
+        raise DataError("Predictions need an order history; a customer list alone has no dates.")
+    if horizon_days == dataset.horizon_days:
+        return dataset
+    longest = max(horizons(dataset), default=0)
+    if horizon_days > longest:
+        raise DataError(
+            f"No prediction {horizon_days} days ahead: your orders cover {2 * longest} days, and a prediction "
+            f"can be tested on them up to half of that. Choose at most {longest} days."
+        )
+    try:
+        prediction = predict_value(dataset.con, dataset.transactions, horizon_days=int(horizon_days))
+    except ValueError as exc:
+        raise DataError(f"No prediction {horizon_days} days ahead: {exc}") from exc
+    note = f"Predicted value and risk look {horizon_days} days ahead. {prediction.summary()}"
+    base = dataset.fingerprint.split("~")[0]  # "~" marks a horizon other than the loaded one
+    return dataclasses.replace(
+        dataset,
+        table=with_predictions(dataset.table, prediction),
+        fingerprint=f"{base}~{int(horizon_days)}d",
+        notes=(*(n for n in dataset.notes if not n.startswith("Predicted value")), note),
+        horizon_days=int(horizon_days),
     )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from segmentation.dataset import Dataset, SourceFile, load_dataset, suggest
+from segmentation.dataset import Dataset, SourceFile, load_dataset, suggest, with_horizon
 from segmentation.intake import Mapping, RawTable, Suggestion
 from segmentation.samples import write
 
@@ -52,3 +52,9 @@ def load_uploaded(sources: list[SourceFile], mappings: dict[str, Mapping]) -> Da
         default=str,
     )
     return load_cached(key, tuple(sources), mappings)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Predicting over the new horizon…")
+def horizon_cached(key: str, horizon_days: int, _dataset: Dataset) -> Dataset:
+    """Shared by every session that picks this horizon for this data (``key``: its fingerprint)."""
+    return with_horizon(_dataset, horizon_days)

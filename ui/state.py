@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ from segmentation.segmenters import CriteriaSpec
 from segmentation.segments import Segmentation
 
 DATASET = "dataset"
+LOADED = "loaded_dataset"
 CRITERIA = "criteria"
 SAVED = "segmentations"
 ACTIVE = "active_segmentation"
@@ -37,9 +39,29 @@ def current() -> Dataset | None:
 
 def set_dataset(dataset: Dataset) -> None:
     """A new customer table invalidates everything built on the old one."""
-    st.session_state[DATASET] = dataset
+    st.session_state[DATASET] = st.session_state[LOADED] = dataset
     for key in (CRITERIA, SAVED, ACTIVE, MEASUREMENT):
         st.session_state.pop(key, None)
+
+
+def loaded() -> Dataset | None:
+    """The dataset as loaded, before a change of prediction horizon."""
+    return st.session_state.get(LOADED, current())
+
+
+def switch_dataset(
+    dataset: Dataset, resegment: Callable[[SavedSegmentation], Segmentation]
+) -> dict[str, int]:
+    """Another version of the same customers (predictions over another horizon): the saved
+    segmentations are applied again to it, not dropped. Returns how many customers changed segment
+    in each (those whose rules read predicted value)."""
+    st.session_state[DATASET] = dataset
+    moved = {}
+    for item in saved().values():
+        before = item.segmentation.labels
+        item.segmentation = resegment(item)
+        moved[item.title] = int((item.segmentation.labels.reindex(before.index) != before).sum())
+    return moved
 
 
 def measurement() -> Measurement | None:

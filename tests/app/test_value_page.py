@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from app_driver import click, goto
 
+from segmentation.dataset import horizons
+
 
 def test_the_value_page_shows_the_backtest_and_saves_the_value_segments(app):
     at = goto(click(app, "sidebar_demo"), "value")
@@ -36,3 +38,24 @@ def test_the_target_slider_rewrites_the_sentence(app):
     at = goto(click(app, "sidebar_demo"), "value")
     at.slider(key="value_target").set_value(50).run()
     assert any("Target the top **50%**" in m.value for m in at.markdown)
+
+
+def test_a_new_horizon_recomputes_the_predictions_and_keeps_the_saved_segmentations(app):
+    at = click(goto(click(app, "sidebar_demo"), "value"), "value_save")
+    before = at.session_state["dataset"]
+    saved_before = at.session_state["segmentations"]["Predicted value x risk"].segmentation.labels.copy()
+    (slider,) = at.select_slider
+    longer = max(horizons(before))
+    assert slider.options[-1] == f"{longer} days" and longer > before.horizon_days
+    at = slider.set_value(longer).run()
+    after = at.session_state["dataset"]
+    assert after.horizon_days == longer and after.fingerprint != before.fingerprint
+    assert after.table.frame.index.equals(before.table.frame.index)  # the same customers
+    assert (after.table.frame["predicted_spend"] > before.table.frame["predicted_spend"]).mean() > 0.5
+    # still saved, now on the new predictions
+    item = at.session_state["segmentations"]["Predicted value x risk"]
+    assert item.segmentation.labels.index.equals(saved_before.index)
+    moved = int((item.segmentation.labels != saved_before).sum())
+    assert any(f"Predictions now look {longer} days ahead" in s.value for s in at.success)
+    assert moved > 0 and any(f"{moved:,} customers changed segment" in s.value for s in at.success)
+    assert f"next <b>{longer} days</b>" in " ".join(m.value for m in at.markdown)

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation.dataset import Dataset, SourceFile, as_of, load_dataset
-from segmentation.features import PREDICTED_FEATURES
+from segmentation.dataset import Dataset, SourceFile, as_of, horizons, load_dataset, with_horizon
+from segmentation.errors import DataError
+from segmentation.features import PREDICTED_FEATURES, history_span
 from segmentation.outputs import build_audience
 from segmentation.segments import Segmentation
 
@@ -118,3 +119,27 @@ def test_campaign_lists_pick_up_the_next_products(dataset: Dataset) -> None:
     send = build_audience(dataset.table, seg, columns=offers).send()
     expected = dataset.table.frame.loc[send["customer_id"], offers].reset_index(drop=True)
     pd.testing.assert_frame_equal(send[offers], expected, check_names=False)
+
+
+def test_another_horizon_recomputes_only_the_predictions(dataset: Dataset) -> None:
+    longer = with_horizon(dataset, 240)
+    before, after = dataset.table.frame, longer.table.frame
+    assert longer.horizon_days == 240 and longer.fingerprint != dataset.fingerprint
+    assert after.index.equals(before.index)
+    predicted = [f.name for f in PREDICTED_FEATURES]
+    pd.testing.assert_frame_equal(after.drop(columns=predicted), before.drop(columns=predicted))
+    # twice the time, more orders (the model is chosen again, so not exactly twice as many)
+    active = before["expected_purchases"] > 0.05
+    assert (after.loc[active, "expected_purchases"] > before.loc[active, "expected_purchases"]).all()
+    assert 1.3 < after["expected_purchases"].sum() / before["expected_purchases"].sum() <= 2.0
+    assert any(n.startswith("Predicted value and risk look 240 days ahead") for n in longer.notes)
+    assert sum(n.startswith("Predicted value") for n in longer.notes) == 1
+    assert with_horizon(longer, 120).fingerprint == f"{dataset.fingerprint}~120d"  # one mark, not two
+
+
+def test_the_horizons_offered_fit_the_history_twice(dataset: Dataset) -> None:
+    offered = horizons(dataset)  # about 540 days of orders: a horizon of at most half of them
+    start, end = history_span(dataset.con, dataset.transactions)
+    assert 120 in offered and 180 in offered and max(offered) == (end - start).days // 2 > 250
+    with pytest.raises(DataError, match="400 days ahead"):
+        with_horizon(dataset, 400)
