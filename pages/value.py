@@ -37,7 +37,7 @@ def change_horizon(days: int) -> None:
     st.rerun()
 
 
-picked = st.select_slider(
+picked = st.columns([2, 3])[0].select_slider(
     "Look ahead",
     horizons(state.loaded()),
     value=horizon,

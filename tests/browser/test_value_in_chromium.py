@@ -25,7 +25,7 @@ def test_value_page_backtest_and_value_segments(page) -> None:
     page.wait_for_timeout(2_000)
     screenshot(page, "20_value_backtest")
 
-    slider = page.get_by_role("slider").first
+    slider = page.get_by_role("slider").nth(1)  # the first is the horizon
     slider.focus()
     for _ in range(2):
         slider.press("ArrowRight")  # 30% -> 40%
@@ -38,6 +38,17 @@ def test_value_page_backtest_and_value_segments(page) -> None:
     see(page, "is now your active segmentation")
     page.wait_for_timeout(1_500)
     screenshot(page, "21_value_segments")
+
+    horizon = page.get_by_role("slider").first
+    horizon.scroll_into_view_if_needed()
+    horizon.focus()
+    horizon.press("ArrowRight")  # one step longer: the saved value segments follow
+    see(page, "Predictions now look")
+    see(page, "customers changed segment")
+    days = horizon.get_attribute("aria-valuetext")  # "365 days"
+    see(page, f"the revenue of the {days} after the cut")  # the backtest of the new horizon
+    page.wait_for_timeout(1_500)
+    screenshot(page, "23_value_horizon")
 
     page.get_by_role("link", name="Profiles").first.click()
     see(page, "Best next offers")
