@@ -230,3 +230,27 @@ def test_blend_zero_is_bgnbd_alone_and_one_is_the_learned_model(orders: pd.DataF
     np.testing.assert_allclose(
         half["expected_purchases"] ** 2, alone["expected_purchases"] * learned["expected_purchases"]
     )
+
+
+def test_the_sampled_check_leaves_other_sessions_views_alone(
+    orders: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import segmentation.features.value as value
+
+    judged: list[int] = []
+    sampled = value._judge_on_sample
+    monkeypatch.setattr(value, "_CHECK_SAMPLE", 100)  # 600 customers: the check runs on a sample
+    monkeypatch.setattr(value, "_judge_on_sample", lambda *a: judged.append(1) or sampled(*a))
+    con = connect(orders)
+    con.execute("CREATE TEMP VIEW _value_check_sample AS SELECT 42 AS answer")  # another session's view
+
+    def views() -> list[str]:
+        return sorted(
+            r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE temporary").fetchall()
+        )
+
+    before = views()
+    predict_value(con, "tx", horizon_days=120, cutoff=CUT)
+    assert judged
+    assert views() == before
+    assert con.execute("SELECT answer FROM _value_check_sample").fetchall() == [(42,)]
