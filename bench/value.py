@@ -204,6 +204,7 @@ def at_scale(n: int = 1_000_000) -> None:
         boosting_at_scale(con, rel, reference, horizon)
     rfm = rfm_from_features(history_features(con, rel, reference, horizon))
     _, times = textbook(rfm, horizon)
+    times.pop("params", None)
     print(f"  textbook (pymc-marketing MAP on all {len(rfm):,}): {times}")
 
 
