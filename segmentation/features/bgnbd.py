@@ -113,6 +113,12 @@ class BetaGeoGamma(BaseEstimator):  # type: ignore[misc]
             self.p_, self.q_, self.v_ = 1.0, 2.0, mean
         return self
 
+    def log_likelihood(self, rfm: pd.DataFrame) -> float:
+        """BG/NBD log-likelihood of the customers' orders (``frequency``, ``recency``, ``T``)."""
+        x, tx, big_t = (rfm[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
+        at = np.log([self.r_, self.alpha_, self.a_, self.b_])
+        return -len(rfm) * _bgnbd_nll(at, x, tx, big_t)[0]
+
     def expected_purchases(self, rfm: pd.DataFrame, t: float) -> np.ndarray:
         """Expected orders in the next ``t`` days (equation 10 of Fader, Hardie and Lee 2005)."""
         r, alpha, a, b = self.r_, self.alpha_, self.a_, self.b_

@@ -40,6 +40,15 @@ class TextbookCLV(BaseEstimator):  # type: ignore[misc]
         self.spend_.fit(method="map", progressbar=False)
         return self
 
+    def parameters(self) -> dict[str, float]:
+        """The fitted BG/NBD (r, alpha, a, b) and Gamma-Gamma (p, q, v) parameters, as in ``BetaGeoGamma``."""
+        fits = {"purchases_": ("r", "alpha", "a", "b"), "spend_": ("p", "q", "v")}
+        return {
+            k: float(getattr(self, model).fit_result[k].mean())
+            for model, names in fits.items()
+            for k in names
+        }
+
     def predict_frame(self, rfm: pd.DataFrame, horizon_days: float) -> pd.DataFrame:
         """Expected orders, spend and chance of ordering in the next ``horizon_days``, per customer."""
         data = rfm[["customer_id", "frequency", "recency", "T"]]

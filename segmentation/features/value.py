@@ -10,6 +10,7 @@ window is shorter than the horizon and counts and spend are scaled up to it (sai
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import duckdb
@@ -139,16 +140,7 @@ def _judge_learning(
     learning is off at weight 0. Learning stays on when there is no room to judge. Beyond 50,000
     ``customers`` it is judged on a fixed sample of them (by a hash of the id)."""
     if customers > _CHECK_SAMPLE:
-        view = "_value_check_sample"
-        percent = max(1, round(100 * _CHECK_SAMPLE / customers))
-        con.execute(
-            f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {quote_relation(transactions)} "
-            f"WHERE hash(customer_id) % 100 < {percent}"
-        )
-        try:
-            return _judge_learning(con, view, train_cut, window, horizon_days, random_state)
-        finally:
-            con.execute(f"DROP VIEW IF EXISTS {view}")
+        return _judge_on_sample(con, transactions, train_cut, window, horizon_days, random_state, customers)
     half = max(window // 2, 1)
     start, _ = history_span(con, transactions)
     early = train_cut - pd.Timedelta(days=half)
@@ -184,6 +176,29 @@ def _judge_learning(
             "predicted this shop's past best."
         ),
     )
+
+
+def _judge_on_sample(
+    con: duckdb.DuckDBPyConnection,
+    transactions: str,
+    train_cut: pd.Timestamp,
+    window: int,
+    horizon_days: int,
+    random_state: int,
+    customers: int,
+) -> tuple[bool, float, str]:
+    """:func:`_judge_learning` on a fixed sample of the customers, read through a view named for this
+    call alone (the demo's connection is shared by every session), dropped afterwards."""
+    view = f"_value_check_{uuid.uuid4().hex}"
+    percent = max(1, round(100 * _CHECK_SAMPLE / customers))
+    con.execute(
+        f"CREATE TEMP VIEW {view} AS SELECT * FROM {quote_relation(transactions)} "
+        f"WHERE hash(customer_id) % 100 < {percent}"
+    )
+    try:
+        return _judge_learning(con, view, train_cut, window, horizon_days, random_state)
+    finally:
+        con.execute(f"DROP VIEW IF EXISTS {view}")
 
 
 def predict_value(

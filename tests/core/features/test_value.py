@@ -230,3 +230,56 @@ def test_blend_zero_is_bgnbd_alone_and_one_is_the_learned_model(orders: pd.DataF
     np.testing.assert_allclose(
         half["expected_purchases"] ** 2, alone["expected_purchases"] * learned["expected_purchases"]
     )
+
+
+def test_the_sampled_check_leaves_other_sessions_views_alone(
+    orders: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import segmentation.features.value as value
+
+    judged: list[int] = []
+    sampled = value._judge_on_sample
+    monkeypatch.setattr(value, "_CHECK_SAMPLE", 100)  # 600 customers: the check runs on a sample
+    monkeypatch.setattr(value, "_judge_on_sample", lambda *a: judged.append(1) or sampled(*a))
+    con = connect(orders)
+    con.execute("CREATE TEMP VIEW _value_check_sample AS SELECT 42 AS answer")  # another session's view
+
+    def views() -> list[str]:
+        return sorted(
+            r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE temporary").fetchall()
+        )
+
+    before = views()
+    predict_value(con, "tx", horizon_days=120, cutoff=CUT)
+    assert judged
+    assert views() == before
+    assert con.execute("SELECT answer FROM _value_check_sample").fetchall() == [(42,)]
+
+
+def test_bgnbd_fit_is_the_maximum_of_its_likelihood() -> None:
+    rfm = simulate_bgnbd(3000, r=0.8, alpha=20.0, a=1.5, b=6.0, days=365.0, seed=7)
+    model = BetaGeoGamma().fit(rfm)
+    best = model.log_likelihood(rfm)
+    for name in ("r_", "alpha_", "a_", "b_"):
+        for step in (0.97, 1.03):
+            moved = BetaGeoGamma().fit(rfm)
+            setattr(moved, name, getattr(model, name) * step)
+            assert moved.log_likelihood(rfm) < best, (name, step)
+
+
+def test_gamma_gamma_recovers_planted_spend_parameters() -> None:
+    """Fader and Hardie's story: each customer's orders are Gamma(p, nu) with nu ~ Gamma(q, v)."""
+    rng = np.random.default_rng(3)
+    n, p, q, v = 6000, 4.0, 5.0, 80.0
+    nu = rng.gamma(q, 1 / v, n)
+    orders = rng.integers(1, 8, n)
+    mean_spend = np.array([rng.gamma(p, 1 / rate, k).mean() for rate, k in zip(nu, orders, strict=True)])
+    rfm = pd.DataFrame({"customer_id": np.arange(n).astype(str), "frequency": orders.astype(float),
+                        "recency": 100.0, "T": 200.0, "monetary_value": mean_spend})  # fmt: skip
+    model = BetaGeoGamma().fit(rfm)
+    # p and v trade off against each other; the mean order of the population p v / (q - 1) is sharp
+    assert (model.p_, model.q_, model.v_) == pytest.approx((p, q, v), rel=0.25)
+    assert model.p_ * model.v_ / (model.q_ - 1) == pytest.approx(p * v / (q - 1), rel=0.03)
+    # the expected order value is each customer's true mean order (p / nu) up to the noise of few orders
+    truth = p / nu
+    assert pearsonr(model.expected_order_value(rfm), truth)[0] > pearsonr(mean_spend, truth)[0]
