@@ -250,11 +250,12 @@ with report:
     )
 
     def recipe_file() -> str:
-        """The recipe with its fitted segments (new data is assigned to them, not refitted) and the
-        holdout and global control chosen here."""
+        """The recipe with its fitted segments (new data is assigned to them, not refitted), the
+        holdout and global control chosen here and the horizon of the predictions."""
         fitted = compute.fitted_recipe(dataset, active.recipe)
         kept_out = control.to_dict() if control.active else None
-        return replace(fitted, holdout_seed=int(seed), global_control=kept_out).to_json()
+        chosen = {"holdout_seed": int(seed), "global_control": kept_out, "horizon_days": dataset.horizon_days}
+        return replace(fitted, **chosen).to_json()
 
     st.download_button(
         "Recipe (JSON): the same segments on new data",

@@ -60,12 +60,18 @@ class Recipe:
     model: dict[str, Any] | None = None
     #: Share and seed of the customers kept out of every campaign (``{"share": 0.05, "seed": 7}``).
     global_control: dict[str, Any] | None = None
+    #: Days ahead the predicted columns look (None: a third of the data's history, at most a year).
+    horizon_days: int | None = None
 
     def __post_init__(self) -> None:
         if self.method not in (*CLUSTER_METHODS, *RULE_SETS, "custom"):
             raise DataError(f"This recipe uses an unknown method '{self.method}'.")
         if not isinstance(self.holdout_seed, int) or isinstance(self.holdout_seed, bool):
             raise DataError("The recipe's holdout seed must be a whole number.")
+        if self.horizon_days is not None and not (
+            isinstance(self.horizon_days, int) and self.horizon_days > 0
+        ):
+            raise DataError("The recipe's horizon must be a whole number of days above 0.")
         try:
             self.frozen, self.control  # noqa: B018 (parsed to validate)
         except ValueError as exc:
@@ -227,7 +233,13 @@ def read(
         # The saved roles apply when the new file has the same columns; otherwise use the suggestion.
         same = saved is not None and set(saved.roles) == set(suggestion.mapping.roles)
         mappings[source.name] = saved if saved is not None and same else suggestion.mapping
-    return load_dataset(sources, mappings, reference_date=reference_date, predictions=predictions)
+    return load_dataset(
+        sources,
+        mappings,
+        reference_date=reference_date,
+        predictions=predictions,
+        horizon_days=recipe.horizon_days,
+    )
 
 
 def default_recipe(

@@ -34,6 +34,7 @@ def test_export_recipe_has_the_fitted_model_and_the_global_control(app, download
 
     rec = recipe.Recipe.from_json(downloads.bytes_of(at, "dl_recipe"))
     assert rec.frozen is not None and rec.control == GlobalControl(0.1, 3)
+    assert rec.horizon_days == at.session_state["dataset"].horizon_days > 0  # the predictions' horizon
     again = recipe.segment(table, rec)  # what `python -m segmentation apply` does with it
     assert again.params["frozen"] and again.names == seg.names
     pd.testing.assert_series_equal(again.labels, seg.labels)

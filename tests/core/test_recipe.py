@@ -164,6 +164,21 @@ def test_global_control_round_trips_and_old_recipes_without_it_still_load():
             recipe.Recipe.from_json(json.dumps({**old, "global_control": bad}))
 
 
+def test_the_horizon_travels_with_the_recipe_and_sets_the_predictions(dataset):
+    rec = recipe.Recipe("value_risk", horizon_days=60)
+    assert recipe.Recipe.from_json(rec.to_json()).horizon_days == 60
+    again, seg = recipe.apply(rec, [SourceFile(EXCERPT.name, EXCERPT)])
+    assert again.horizon_days == 60 != dataset.horizon_days  # the data's default is a third of its history
+    assert again.table.frame["expected_purchases"].sum() < dataset.table.frame["expected_purchases"].sum()
+    same = recipe.segment(again.table, recipe.Recipe("value_risk"))  # segments on the 60-day predictions
+    pd.testing.assert_series_equal(seg.labels, same.labels)
+    old = json.loads(rec.to_json())
+    del old["horizon_days"]
+    assert recipe.Recipe.from_json(json.dumps(old)).horizon_days is None  # an older file: the default
+    with pytest.raises(DataError, match="whole number of days"):
+        recipe.Recipe.from_json(json.dumps({**old, "horizon_days": "a quarter"}))
+
+
 def _orders_before(day: str, path: Path) -> bytes:
     orders = pd.read_csv(EXCERPT, dtype=str)
     kept = orders[pd.to_datetime(orders["InvoiceDate"]) < pd.Timestamp(day)]
