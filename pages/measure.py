@@ -54,7 +54,15 @@ segment_choice = left.selectbox(
     index=segment_choices.index(default_segment),
     key=f"measure_segment_{file_key}",
 )
-id_column = "customer_id" if "customer_id" in columns else None
+id_choices = ["(none)", *columns]
+id_column = right.selectbox(
+    "Column with the customer id",
+    id_choices,
+    index=id_choices.index("customer_id") if "customer_id" in columns else 0,
+    key=f"measure_id_{file_key}",
+    help="Matches the results to your customer data: customers it does not hold are left out and counted.",
+)
+id_column = None if id_column == "(none)" else id_column
 candidates = [c for c in columns if c not in (group_column, segment_choice, id_column)]
 outcomes = right.multiselect(
     "Outcomes",
@@ -71,6 +79,9 @@ if not outcomes:
     st.info("Choose at least one outcome column.")
     st.stop()
 
+# The file's customers are checked against the customer data whenever both are known, whichever
+# segments are measured.
+checked = active is not None and id_column is not None
 with widgets.friendly_errors("Measuring the campaign"):
     result = measure(
         results,
@@ -79,14 +90,27 @@ with widgets.friendly_errors("Measuring the campaign"):
         outcomes=outcomes,
         segment_column=segment_choice if segment_choice in columns else None,
         id_column=id_column,
-        segments=active.segmentation.named if segment_choice == current and active is not None else None,
+        segments=active.segmentation.named if checked else None,
+        by_segment=segment_choice != "(no segments)",
     )
 state.set_measurement(result)
-rows_line = " ".join([result.rows.summary(), *result.rows.notes])
-if result.rows.set_aside:
-    st.warning(f"{rows_line} Only the rows used are measured.")
+problems = result.rows.messages()
+if problems:
+    used = " Only the rows used are measured." if result.rows.set_aside else ""
+    st.warning(f"{result.rows.summary()}{used}\n\n" + "\n".join(f"- {line}" for line in problems))
 else:
-    st.caption(rows_line)
+    st.caption(result.rows.summary())
+if result.rows.segments is not None and result.rows.segments.unknown:
+    st.caption(f"To measure by your current segments instead, choose '{current}' under Segments.")
+if not checked:
+    st.caption(
+        "The file's customers are not checked against your customer data: choose the column with the "
+        "customer id."
+        if active is not None
+        else "The file's customers are not checked against your customer data: make segments first."
+    )
+for note in result.rows.notes:
+    st.caption(note)
 for line in result.verdicts():
     st.markdown(f"- {line}")
 

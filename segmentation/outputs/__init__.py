@@ -76,6 +76,7 @@ from segmentation.outputs.measurement import (
 )
 from segmentation.outputs.report import chart_svg, report_html, segmentation_report
 from segmentation.outputs.results_file import RowCount, group_values, guess_control, read_results
+from segmentation.outputs.results_segments import SegmentCheck
 from segmentation.outputs.segment_charts import (
     heatmap_chart,
     priority_chart,
@@ -113,6 +114,7 @@ __all__ = [
     "GlobalControl",
     "Measurement",
     "RowCount",
+    "SegmentCheck",
     "assignment_rows",
     "brushed_ids",
     "build_audience",

@@ -82,8 +82,10 @@ def measurement_section(m: Measurement, svg: Callable[[object], str] | None = No
         "<h2>Campaign results</h2>",
         f"<p class='muted'>{_e(m.rows.summary())} Compared with the control group "
         f"<b>{_e(m.control)}</b>.</p>",
-        "<ul class='verdicts'>" + "".join(f"<li>{_e(v)}</li>" for v in m.verdicts()) + "</ul>",
     ]
+    if m.rows.messages():
+        parts.append("<ul class='muted'>" + "".join(f"<li>{_e(t)}</li>" for t in m.rows.messages()) + "</ul>")
+    parts.append("<ul class='verdicts'>" + "".join(f"<li>{_e(v)}</li>" for v in m.verdicts()) + "</ul>")
     for outcome in m.kinds:
         parts.append(f"<h3 style='margin:20px 0 8px'>{_e(outcome)}</h3>")
         parts.append(_table(m, outcome))

@@ -108,6 +108,8 @@ def test_measurement_upload_and_the_report_from_the_measure_page(demo, results, 
     see(demo, "Measure a campaign")
     upload(demo, write_campaign(tmp_path, generate()))
     see(demo, "E-mail B raised the converted rate")
+    # the file carries the store's planted groups, not the demo's segments: said, and measured as they are
+    see(demo, "are not among your segments: they are measured under the file's names")
     screenshot(demo, "11_measure")
     chart = demo.locator('[data-testid="stVegaLiteChart"]').first
     chart.scroll_into_view_if_needed()
@@ -135,6 +137,7 @@ def test_unknown_customers_are_counted_on_screen(demo, results, tmp_path: Path) 
     upload(demo, _bad_file(tmp_path, "unknown.csv", part))
     see(demo, "37 customers not in the current data")
     see(demo, "2,963 used")
+    see(demo, "37 customers of the results file are not in your customer data: left out of the measurement.")
     screenshot(demo, "12_unknown_customers")
 
 
