@@ -50,10 +50,12 @@ from segmentation.outputs.global_control import (
     GLOBAL_CONTROL,
     MIN_MEMBERS,
     GlobalControl,
+    GlobalControlSize,
     buying_rate,
     detectable_difference,
     global_control_list,
     global_control_mask,
+    global_control_size,
     size_messages,
 )
 from segmentation.outputs.kscan_charts import kscan_chart
@@ -112,6 +114,7 @@ __all__ = [
     "ContactDetails",
     "ExportSummary",
     "GlobalControl",
+    "GlobalControlSize",
     "Measurement",
     "RowCount",
     "SegmentCheck",
@@ -132,6 +135,7 @@ __all__ = [
     "geo_chart",
     "global_control_list",
     "global_control_mask",
+    "global_control_size",
     "google_email",
     "group_values",
     "guess_control",

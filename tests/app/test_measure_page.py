@@ -1,10 +1,16 @@
 """The Measure page (AppTest): a results file with its own segments is checked against the loaded
-customers, each mismatch said on screen."""
+customers, each mismatch said on screen; the client report, from Measure or Export, has the global
+control group with its measured effect."""
 
 from __future__ import annotations
 
+import io
+
 import pandas as pd
 from app_driver import click, goto, no_exception
+
+from segmentation.outputs import GLOBAL_CONTROL, global_control_list
+from segmentation.outputs import GlobalControl as Control
 
 
 def _upload(at, frame: pd.DataFrame):
@@ -51,3 +57,25 @@ def test_a_results_file_with_its_own_segments_is_checked_against_the_loaded_cust
     measured = at.session_state["measurement"]
     assert set(measured.segments) == {"VIP", first, second}
     assert measured.rows.used + sum(measured.rows.set_aside.values()) == len(results)
+
+
+def test_the_report_has_the_global_control_and_its_measured_effect(app, downloads):
+    at, seg = _demo(app)
+    at = goto(at, "export")
+    at.slider(key="global_share").set_value(10)
+    at.number_input(key="global_seed").set_value(3)
+    at = no_exception(at.run())
+    groups = pd.read_csv(io.BytesIO(downloads.bytes_of(at, "dl_groups")), encoding="utf-8-sig", dtype=str)
+    members = set(global_control_list(seg, Control(0.1, 3))["customer_id"])
+    kept_out = groups["group"].eq(GLOBAL_CONTROL)
+    assert set(groups.loc[kept_out, "customer_id"]) <= members
+    groups["bought"] = (groups.index % (kept_out.map({True: 5, False: 3}))).eq(0).astype(int)
+    at = _upload(goto(at, "measure"), groups)
+    assert at.session_state["measurement"].control == GLOBAL_CONTROL  # guessed: no holdout in the file
+    for page, key in (("measure", "measure_report"), ("export", "dl_report")):
+        at = goto(at, page)
+        report = downloads.bytes_of(at, key).decode()
+        section = report.split("<h2>Global control group</h2>")[1].split("<h2>")[0]
+        assert "<b>10%</b>of all customers" in section and "<b>3</b>seed" in section, page
+        assert f"<b>{len(members):,}</b>customers in it" in section, page
+        assert "target, bought:" in section and "95% interval" in section, page
