@@ -48,6 +48,7 @@ from segmentation.outputs.export import (
 )
 from segmentation.outputs.global_control import (
     GLOBAL_CONTROL,
+    MAX_SHARE,
     MIN_MEMBERS,
     GlobalControl,
     GlobalControlSize,
@@ -100,6 +101,7 @@ __all__ = [
     "HOLDOUT",
     "LABELS",
     "MAX_ROWS",
+    "MAX_SHARE",
     "MIN_MEMBERS",
     "MIN_PER_ARM",
     "OVERALL",

@@ -183,6 +183,7 @@ def size_messages(customers: int, members: int, control: GlobalControl, rate: fl
 
 __all__ = [
     "GLOBAL_CONTROL",
+    "MAX_SHARE",
     "MIN_MEMBERS",
     "GlobalControl",
     "GlobalControlSize",
