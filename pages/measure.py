@@ -88,8 +88,8 @@ if not outcomes:
     st.stop()
 
 # The file's customers are checked against the customer data whenever both are known, whichever
-# segments are measured.
-checked = active is not None and id_column is not None
+# segments are measured; the app's segments without an id column get measure's plain message.
+checked = active is not None and (id_column is not None or segment_choice == current)
 with widgets.friendly_errors("Measuring the campaign"):
     result = measure(
         results,

@@ -79,3 +79,14 @@ def test_the_report_has_the_global_control_and_its_measured_effect(app, download
         assert "<b>10%</b>of all customers" in section and "<b>3</b>seed" in section, page
         assert f"<b>{len(members):,}</b>customers in it" in section, page
         assert "target, bought:" in section and "95% interval" in section, page
+
+
+def test_the_apps_segments_without_a_customer_id_column_get_a_plain_message(app):
+    at, seg = _demo(app)
+    ids = seg.labels.index.astype(str)[:200]
+    results = pd.DataFrame({"who": ids, "group": ["target", "holdout"] * 100, "converted": [1, 0] * 100})
+    at = _upload(goto(at, "measure"), results)  # no segment column: the app's segments by default
+    assert "Choose the customer id column" in " ".join(e.value for e in at.error)
+    at.selectbox(key=next(k for k in at.session_state if str(k).startswith("measure_id_"))).set_value("who")
+    at = no_exception(at.run())
+    assert not at.error and set(at.session_state["measurement"].segments) <= set(seg.names)

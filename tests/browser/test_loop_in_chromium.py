@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from harness import ROOT, screenshot
+from playwright.sync_api import expect
 
 from segmentation.samples import campaign_results, generate, write_campaign
 
@@ -156,5 +157,6 @@ def test_non_numeric_outcomes_get_a_plain_message(demo, results, tmp_path: Path)
     assert demo.get_by_text("Traceback").count() == 0
     # A new file starts from the guesses again: the holdout is the control, not the last file's pick.
     control = demo.get_by_test_id("stSelectbox").filter(has_text="Control group").locator("input")
+    expect(control).to_have_count(1, timeout=60_000)  # the last file's widgets go when the rerun ends
     assert control.input_value() == "holdout"
     screenshot(demo, "14_not_numbers")
