@@ -14,11 +14,12 @@ from segmentation.outputs import (
     buying_rate,
     campaign_zip,
     country_names,
+    segmentation_report,
     size_messages,
     to_csv_bytes,
     to_xlsx_bytes,
 )
-from ui import compute, widgets
+from ui import compute, state, widgets
 
 dataset = widgets.require_dataset()
 active = widgets.require_segmentation()
@@ -239,9 +240,25 @@ with platforms:
         )
 
 with report:
+
+    def report_file() -> str:
+        """The client report, with the campaign measured this session and the global control set here."""
+        return segmentation_report(
+            table,
+            seg,
+            active.title,
+            method=active.recipe.method,
+            criteria=active.spec.families,
+            notes=dataset.notes,
+            profiles=compute.profiles_for(dataset, seg),
+            heat=compute.heatmap(dataset, seg),
+            measurement=active.extras.get(state.MEASUREMENT),
+            global_control=control,
+        )
+
     st.download_button(
         "Segmentation report (HTML, for clients)",
-        lambda: compute.report_html(dataset, active),
+        report_file,
         "segmentation_report.html",
         "text/html",
         key="dl_report",

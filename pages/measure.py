@@ -2,7 +2,15 @@
 
 import streamlit as st
 
-from segmentation.outputs import group_values, guess_control, lift_chart, measure, read_results
+from segmentation.outputs import (
+    GlobalControl,
+    group_values,
+    guess_control,
+    lift_chart,
+    measure,
+    read_results,
+    segmentation_report,
+)
 from ui import compute, state, widgets
 
 st.title("Measure a campaign")
@@ -54,7 +62,15 @@ segment_choice = left.selectbox(
     index=segment_choices.index(default_segment),
     key=f"measure_segment_{file_key}",
 )
-id_column = "customer_id" if "customer_id" in columns else None
+id_choices = ["(none)", *columns]
+id_column = right.selectbox(
+    "Column with the customer id",
+    id_choices,
+    index=id_choices.index("customer_id") if "customer_id" in columns else 0,
+    key=f"measure_id_{file_key}",
+    help="Matches the results to your customer data: customers it does not hold are left out and counted.",
+)
+id_column = None if id_column == "(none)" else id_column
 candidates = [c for c in columns if c not in (group_column, segment_choice, id_column)]
 outcomes = right.multiselect(
     "Outcomes",
@@ -71,6 +87,9 @@ if not outcomes:
     st.info("Choose at least one outcome column.")
     st.stop()
 
+# The file's customers are checked against the customer data whenever both are known, whichever
+# segments are measured; the app's segments without an id column get measure's plain message.
+checked = active is not None and (id_column is not None or segment_choice == current)
 with widgets.friendly_errors("Measuring the campaign"):
     result = measure(
         results,
@@ -79,14 +98,27 @@ with widgets.friendly_errors("Measuring the campaign"):
         outcomes=outcomes,
         segment_column=segment_choice if segment_choice in columns else None,
         id_column=id_column,
-        segments=active.segmentation.named if segment_choice == current and active is not None else None,
+        segments=active.segmentation.named if checked else None,
+        by_segment=segment_choice != "(no segments)",
     )
 state.set_measurement(result)
-rows_line = " ".join([result.rows.summary(), *result.rows.notes])
-if result.rows.set_aside:
-    st.warning(f"{rows_line} Only the rows used are measured.")
+problems = result.rows.messages()
+if problems:
+    used = " Only the rows used are measured." if result.rows.set_aside else ""
+    st.warning(f"{result.rows.summary()}{used}\n\n" + "\n".join(f"- {line}" for line in problems))
 else:
-    st.caption(rows_line)
+    st.caption(result.rows.summary())
+if result.rows.segments is not None and result.rows.segments.unknown:
+    st.caption(f"To measure by your current segments instead, choose '{current}' under Segments.")
+if not checked:
+    st.caption(
+        "The file's customers are not checked against your customer data: choose the column with the "
+        "customer id."
+        if active is not None
+        else "The file's customers are not checked against your customer data: make segments first."
+    )
+for note in result.rows.notes:
+    st.caption(note)
 for line in result.verdicts():
     st.markdown(f"- {line}")
 
@@ -115,9 +147,31 @@ st.caption(
 
 dataset = state.current()
 if active is not None and dataset is not None:
+    # The global control set on the Export page this session (its widgets keep their state), else the recipe's.
+    saved_control = active.recipe.control
+    kept_out = GlobalControl(
+        st.session_state.get("global_share", round(saved_control.share * 100)) / 100,
+        int(st.session_state.get("global_seed", saved_control.seed)),
+    )
+
+    def report() -> str:
+        seg = active.segmentation
+        return segmentation_report(
+            dataset.table,
+            seg,
+            active.title,
+            method=active.recipe.method,
+            criteria=active.spec.families,
+            notes=dataset.notes,
+            profiles=compute.profiles_for(dataset, seg),
+            heat=compute.heatmap(dataset, seg),
+            measurement=result,
+            global_control=kept_out,
+        )
+
     st.download_button(
         "Client report with these results (HTML)",
-        lambda: compute.report_html(dataset, active),
+        report,
         "segmentation_report.html",
         "text/html",
         key="measure_report",

@@ -48,12 +48,15 @@ from segmentation.outputs.export import (
 )
 from segmentation.outputs.global_control import (
     GLOBAL_CONTROL,
+    MAX_SHARE,
     MIN_MEMBERS,
     GlobalControl,
+    GlobalControlSize,
     buying_rate,
     detectable_difference,
     global_control_list,
     global_control_mask,
+    global_control_size,
     size_messages,
 )
 from segmentation.outputs.kscan_charts import kscan_chart
@@ -76,6 +79,7 @@ from segmentation.outputs.measurement import (
 )
 from segmentation.outputs.report import chart_svg, report_html, segmentation_report
 from segmentation.outputs.results_file import RowCount, group_values, guess_control, read_results
+from segmentation.outputs.results_segments import SegmentCheck
 from segmentation.outputs.segment_charts import (
     heatmap_chart,
     priority_chart,
@@ -97,6 +101,7 @@ __all__ = [
     "HOLDOUT",
     "LABELS",
     "MAX_ROWS",
+    "MAX_SHARE",
     "MIN_MEMBERS",
     "MIN_PER_ARM",
     "OVERALL",
@@ -111,8 +116,10 @@ __all__ = [
     "ContactDetails",
     "ExportSummary",
     "GlobalControl",
+    "GlobalControlSize",
     "Measurement",
     "RowCount",
+    "SegmentCheck",
     "assignment_rows",
     "brushed_ids",
     "build_audience",
@@ -130,6 +137,7 @@ __all__ = [
     "geo_chart",
     "global_control_list",
     "global_control_mask",
+    "global_control_size",
     "google_email",
     "group_values",
     "guess_control",

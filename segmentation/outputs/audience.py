@@ -96,7 +96,7 @@ class Audience:
         out = [f"{int(self.is_target.sum()):,} customers are in the send list."]
         if n_global:
             out.append(
-                f"{n_global:,} customers are in the global control ({self.global_control.share:.0%} of all "
+                f"{n_global:,} customers are in the global control ({self.global_control.percent} of all "
                 f"customers, seed {self.global_control.seed}): kept out of every campaign, in no send list "
                 "or platform file."
             )

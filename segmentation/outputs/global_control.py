@@ -49,6 +49,11 @@ class GlobalControl:
     def active(self) -> bool:
         return self.share > 0
 
+    @property
+    def percent(self) -> str:
+        """The share as written for people: '5%', '2.5%'."""
+        return f"{self.share * 100:.3g}%"
+
     def to_dict(self) -> dict[str, Any]:
         return {"share": float(self.share), "seed": int(self.seed)}
 
@@ -130,18 +135,43 @@ def detectable_difference(members: int, others: int, rate: float) -> float:
     return _Z_DETECT * math.sqrt(rate * (1 - rate) * (1 / members + 1 / others))
 
 
+@dataclass(frozen=True)
+class GlobalControlSize:
+    """A global control on one customer base: how many customers it holds and what it can measure."""
+
+    control: GlobalControl
+    customers: int
+    members: int
+    buying_rate: float
+
+    @property
+    def detectable(self) -> float:
+        """The smallest change in the monthly buying rate it can show (a share; inf when it cannot)."""
+        return detectable_difference(self.members, self.customers - self.members, self.buying_rate)
+
+    def messages(self) -> list[str]:
+        """Plain sentences (see :func:`size_messages`)."""
+        return size_messages(self.customers, self.members, self.control, self.buying_rate)
+
+
+def global_control_size(seg: Segmentation, control: GlobalControl, frame: pd.DataFrame) -> GlobalControlSize:
+    """The global control among the customers of ``seg``; ``frame`` (the customer table) gives the rate."""
+    members = int(global_control_mask(seg.labels.index.astype(str), control).sum())
+    return GlobalControlSize(control, len(seg.labels), members, buying_rate(frame))
+
+
 def size_messages(customers: int, members: int, control: GlobalControl, rate: float) -> list[str]:
     """Plain sentences: how many customers the global control holds and what it can measure."""
     smallest = math.ceil(MIN_MEMBERS / control.share) if control.active else 0
     out = [
         f"{members:,} of your {customers:,} customers are in the global control now "
-        f"({control.share:.0%}, seed {control.seed}): they get no campaign, in any export, every month."
+        f"({control.percent}, seed {control.seed}): they get no campaign, in any export, every month."
     ]
     change = detectable_difference(members, customers - members, rate)
     if members < MIN_MEMBERS:
         out.append(
             f"That is too few to measure anything: a global control needs at least {MIN_MEMBERS} "
-            f"customers, so {control.share:.0%} needs a shop of at least {smallest:,} customers."
+            f"customers, so {control.percent} needs a shop of at least {smallest:,} customers."
         )
     if math.isfinite(change):
         out.append(
@@ -153,12 +183,15 @@ def size_messages(customers: int, members: int, control: GlobalControl, rate: fl
 
 __all__ = [
     "GLOBAL_CONTROL",
+    "MAX_SHARE",
     "MIN_MEMBERS",
     "GlobalControl",
+    "GlobalControlSize",
     "buying_rate",
     "detectable_difference",
     "global_control_list",
     "global_control_mask",
+    "global_control_size",
     "members_and_neighbours",
     "size_messages",
 ]

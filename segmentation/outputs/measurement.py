@@ -111,6 +111,7 @@ def measure(
     segment_column: str | None = None,
     id_column: str | None = None,
     segments: pd.Series | None = None,
+    by_segment: bool = True,
     level: float = 0.95,
     min_per_arm: int = MIN_PER_ARM,
 ) -> Measurement:
@@ -130,14 +131,19 @@ def measure(
         The customer id column; needed with ``segments`` and to set aside repeated customers.
     segments : Series, optional
         Segment name per customer id (the app's current segmentation). Customers of the results that
-        it does not hold are set aside and counted as unknown; it gives the segment when
-        ``segment_column`` is not set.
+        it does not hold are set aside and counted as unknown. It gives the segment when
+        ``segment_column`` is not set; with it, the file's segments are measured and compared with
+        these (``rows.segments``: names it does not have, customers now in another segment).
+    by_segment : bool
+        False measures all customers together, whatever segments are given.
 
     Raises
     ------
     DataError
         With a plain message when a column is missing, the control group is empty, no treated arm is
-        left, an outcome is not numeric, or no customer of the results is known.
+        left, an outcome is not numeric, or no customer of the results is known. Rows left out
+        otherwise (no group, unknown or repeated customers, a customer in two segments or two groups)
+        are counted in ``rows``, whose ``messages()`` say each in plain words.
     """
     frame, rows, kinds = clean_results(
         results,
@@ -147,6 +153,7 @@ def measure(
         segment_column=segment_column,
         id_column=id_column,
         segments=segments,
+        by_segment=by_segment,
     )
     control = str(frame.attrs["control"])
     treated = tuple(a for a in frame["_arm"].cat.categories if a != control)

@@ -1,5 +1,7 @@
-"""The client report's campaign section: the verdicts, then per outcome a table of each segment's arms
-against control (rates or means, the difference with its 95% interval, the label) and the lift chart.
+"""The client report's measurement sections. The campaign: the verdicts, then per outcome a table of
+each segment's arms against control (rates or means, the difference with its 95% interval, the label)
+and the lift chart. The global control group: its share, seed and size, what it can measure and,
+when a campaign was measured against it, the effect of all the marketing with its interval.
 
 Figures come from the :class:`~segmentation.outputs.measurement.Measurement` as the Measure page shows
 them; every name and value from the results file is escaped.
@@ -12,10 +14,12 @@ from collections.abc import Callable
 
 import numpy as np
 
+from segmentation.outputs.global_control import GLOBAL_CONTROL, GlobalControlSize
 from segmentation.outputs.loop_charts import lift_chart
 from segmentation.outputs.measurement import Measurement
+from segmentation.outputs.verdict import OVERALL
 
-__all__ = ["measurement_section", "shown_difference", "shown_value"]
+__all__ = ["global_control_section", "measurement_section", "shown_difference", "shown_value"]
 
 
 def _e(value: object) -> str:
@@ -82,8 +86,10 @@ def measurement_section(m: Measurement, svg: Callable[[object], str] | None = No
         "<h2>Campaign results</h2>",
         f"<p class='muted'>{_e(m.rows.summary())} Compared with the control group "
         f"<b>{_e(m.control)}</b>.</p>",
-        "<ul class='verdicts'>" + "".join(f"<li>{_e(v)}</li>" for v in m.verdicts()) + "</ul>",
     ]
+    if m.rows.messages():
+        parts.append("<ul class='muted'>" + "".join(f"<li>{_e(t)}</li>" for t in m.rows.messages()) + "</ul>")
+    parts.append("<ul class='verdicts'>" + "".join(f"<li>{_e(v)}</li>" for v in m.verdicts()) + "</ul>")
     for outcome in m.kinds:
         parts.append(f"<h3 style='margin:20px 0 8px'>{_e(outcome)}</h3>")
         parts.append(_table(m, outcome))
@@ -101,3 +107,45 @@ def measurement_section(m: Measurement, svg: Callable[[object], str] | None = No
         f"but the 95% one does not.{' ' + _e(' '.join(m.rows.notes)) if m.rows.notes else ''}</p>"
     )
     return "\n".join(parts)
+
+
+def global_control_section(size: GlobalControlSize, m: Measurement | None = None) -> str:
+    """The report's global control section (HTML); ``m`` gives its effect when measured against it."""
+    control = size.control
+    parts = [
+        "<h2>Global control group</h2>",
+        "<div class='cards'>",
+        f"<div class='card'><b>{control.percent}</b>of all customers</div>",
+        f"<div class='card'><b>{size.members:,}</b>customers in it</div>",
+        f"<div class='card'><b>{control.seed}</b>seed</div>",
+        "</div>",
+        "<p>These customers get no campaign at all, month after month. Comparing them with everyone else "
+        "shows what all the marketing together adds, which the holdout of a single campaign cannot. The "
+        "same seed keeps the same customers out next month; new customers join at the same rate.</p>",
+        "<ul>" + "".join(f"<li>{_e(t)}</li>" for t in size.messages()) + "</ul>",
+    ]
+    if m is not None and str(m.control).strip().lower() == GLOBAL_CONTROL:
+        parts.append("<p><b>Measured</b> on the results file: everyone else against the global control.</p>")
+        parts.append("<ul class='effects'>" + "".join(f"<li>{_e(t)}</li>" for t in effects(m)) + "</ul>")
+    else:
+        parts.append(
+            "<p class='muted'>Not measured yet. Bring back the campaign groups file with what the customers "
+            "did (Measure page) and choose the group 'global control' as the control group.</p>"
+        )
+    return "\n".join(parts)
+
+
+def effects(m: Measurement) -> list[str]:
+    """Per outcome and treated group, the whole campaign against control in one sentence with its
+    interval: 'target: 30.0% against 20.0% in global control (1,000 customers): +10.0 pts, 95%
+    interval 7.1 to 12.9; significant.'"""
+    out = []
+    overall = m.lifts[m.lifts["segment"] == OVERALL]
+    for r in overall.itertuples(index=False):
+        diff, interval = shown_difference(r.kind, r.diff, r.low, r.high)
+        out.append(
+            f"{r.arm}, {r.outcome}: {shown_value(r.kind, r.mean)} against {shown_value(r.kind, r.control_mean)} "
+            f"in {m.control} ({int(r.n_control):,} customers): {diff}, {m.level:.0%} interval {interval}; "
+            f"{r.label_text}."
+        )
+    return out

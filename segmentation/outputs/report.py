@@ -26,8 +26,9 @@ from segmentation.explain import (
     profiles_frame,
 )
 from segmentation.outputs.chart_theme import SEGMENT_PALETTE
+from segmentation.outputs.global_control import GlobalControl, GlobalControlSize, global_control_size
 from segmentation.outputs.measurement import Measurement
-from segmentation.outputs.measurement_report import measurement_section
+from segmentation.outputs.measurement_report import global_control_section, measurement_section
 from segmentation.outputs.segment_charts import heatmap_chart, priority_chart, segment_sizes, sizes_chart
 from segmentation.segments import Segmentation
 
@@ -182,9 +183,10 @@ def report_html(
     *,
     generated: date | None = None,
     measurement: Measurement | None = None,
+    global_control: GlobalControlSize | None = None,
 ) -> str:
-    """A self-contained HTML report: overview, charts (inline SVG), one section per segment and, when a
-    campaign was measured, its results.
+    """A self-contained HTML report: overview, charts (inline SVG), one section per segment, a
+    measured campaign's results and the global control group, when there are.
 
     Parameters
     ----------
@@ -206,6 +208,9 @@ def report_html(
         Date printed on the report (today by default).
     measurement : Measurement, optional
         A measured campaign: its verdicts, figures per segment and arm, and lift charts.
+    global_control : GlobalControlSize, optional
+        The customers kept out of every campaign: share, seed, size, what it can measure and, when
+        ``measurement`` was measured against it, its effect.
 
     Returns
     -------
@@ -251,6 +256,8 @@ def report_html(
 
     if measurement is not None:
         out.append(measurement_section(measurement, chart_svg))
+    if global_control is not None and global_control.control.active:
+        out.append(global_control_section(global_control, measurement))
     note_list = [notes] if isinstance(notes, str) else list(notes)
     if note_list:
         out.append("<h2>Notes</h2><ul>" + "".join(f"<li>{_e(n)}</li>" for n in note_list) + "</ul>")
@@ -279,9 +286,10 @@ def segmentation_report(
     heat: pd.DataFrame | None = None,
     generated: date | None = None,
     measurement: Measurement | None = None,
+    global_control: GlobalControl | None = None,
 ) -> str:
-    """The client report of one segmentation: sizes, where to focus, the heat map, a section per segment
-    and the measured campaign, if any.
+    """The client report of one segmentation: sizes, where to focus, the heat map, a section per segment,
+    the measured campaign and the global control group, if any.
 
     Parameters
     ----------
@@ -304,6 +312,8 @@ def segmentation_report(
         Date printed on the report (today by default).
     measurement : Measurement, optional
         A campaign measured on the Measure page (see :func:`report_html`).
+    global_control : GlobalControl, optional
+        The global control of the exports; its members are counted among the segmentation's customers.
 
     Returns
     -------
@@ -328,4 +338,7 @@ def segmentation_report(
         all_notes,
         generated=generated,
         measurement=measurement,
+        global_control=global_control_size(segmentation, global_control, table.frame)
+        if global_control is not None and global_control.active
+        else None,
     )

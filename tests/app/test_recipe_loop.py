@@ -1,5 +1,6 @@
 """The recipe closes the loop (AppTest): the Export page's recipe carries the fitted segments and the
-global control, and the Segments page reapplies a saved recipe without refitting, or refits on request."""
+global control (the command line, given it, keeps out the same customers), and the Segments page
+reapplies a saved recipe without refitting, or refits on request."""
 
 from __future__ import annotations
 
@@ -87,3 +88,36 @@ def test_a_file_that_is_not_a_recipe_gets_a_plain_message(app):
     at.get("file_uploader")[0].set_value(("recipe.json", b"{not json", "application/json"))
     at = no_exception(at.run())
     assert "not a recipe file" in " ".join(e.value for e in at.error)
+
+
+def test_the_command_line_keeps_out_the_same_global_control_as_the_app(app, downloads, tmp_path):
+    """The Export page's recipe given to `python -m segmentation export`: the same members, the same send
+    list; with the flags the same as the page's share and seed, the same again."""
+    from app_driver import ROOT
+
+    from segmentation import cli
+
+    store = ROOT / "sample_data" / "store"
+    files = [str(store / "orders.csv.gz"), str(store / "customers.csv.gz")]
+    at = goto(_clusters(app), "export")
+    for share, seed, flags in [
+        (10, 3, []),
+        (20, 8, ["--global-control", "20%", "--global-control-seed", "8"]),
+    ]:
+        at.slider(key="global_share").set_value(share)
+        at.number_input(key="global_seed").set_value(seed)
+        at = no_exception(at.run())
+        if not flags:  # the recipe carries this one; the flags then override it
+            (tmp_path / "recipe.json").write_bytes(downloads.bytes_of(at, "dl_recipe"))
+        members = set(_csv(downloads.bytes_of(at, "dl_global_control"))["customer_id"])
+        sent = set(_csv(downloads.bytes_of(at, "dl_csv"))["customer_id"])
+        out = tmp_path / f"send_{seed}.csv"
+        argv = ["export", *files, "--recipe", str(tmp_path / "recipe.json"), "--platform", "csv"]
+        assert cli.main([*argv, *flags, "--default-country", "GB", "-o", str(out)]) == 0
+        assert (
+            set(_csv((tmp_path / f"send_{seed}_global_control.csv").read_bytes())["customer_id"]) == members
+        )
+        assert set(_csv(out.read_bytes())["customer_id"]) == sent and sent.isdisjoint(members)
+        groups = _csv((tmp_path / f"send_{seed}_groups.csv").read_bytes())
+        assert set(groups.loc[groups["group"] == GLOBAL_CONTROL, "customer_id"]) <= members
+        assert set(groups.loc[groups["group"] != GLOBAL_CONTROL, "customer_id"]).isdisjoint(members)

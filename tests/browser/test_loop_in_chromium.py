@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from harness import ROOT, screenshot
+from playwright.sync_api import expect
 
 from segmentation.samples import campaign_results, generate, write_campaign
 
@@ -108,6 +109,8 @@ def test_measurement_upload_and_the_report_from_the_measure_page(demo, results, 
     see(demo, "Measure a campaign")
     upload(demo, write_campaign(tmp_path, generate()))
     see(demo, "E-mail B raised the converted rate")
+    # the file carries the store's planted groups, not the demo's segments: said, and measured as they are
+    see(demo, "are not among your segments: they are measured under the file's names")
     screenshot(demo, "11_measure")
     chart = demo.locator('[data-testid="stVegaLiteChart"]').first
     chart.scroll_into_view_if_needed()
@@ -135,6 +138,7 @@ def test_unknown_customers_are_counted_on_screen(demo, results, tmp_path: Path) 
     upload(demo, _bad_file(tmp_path, "unknown.csv", part))
     see(demo, "37 customers not in the current data")
     see(demo, "2,963 used")
+    see(demo, "37 customers of the results file are not in your customer data: left out of the measurement.")
     screenshot(demo, "12_unknown_customers")
 
 
@@ -153,5 +157,6 @@ def test_non_numeric_outcomes_get_a_plain_message(demo, results, tmp_path: Path)
     assert demo.get_by_text("Traceback").count() == 0
     # A new file starts from the guesses again: the holdout is the control, not the last file's pick.
     control = demo.get_by_test_id("stSelectbox").filter(has_text="Control group").locator("input")
+    expect(control).to_have_count(1, timeout=60_000)  # the last file's widgets go when the rerun ends
     assert control.input_value() == "holdout"
     screenshot(demo, "14_not_numbers")

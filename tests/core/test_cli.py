@@ -190,6 +190,84 @@ def test_export_keeps_the_recipes_global_control_out_and_lists_it(
     assert set(members["customer_id"]) < set(more["customer_id"])
     assert cli.main([*common, "--global-control", "0", "-o", str(tmp_path / "none.csv")]) == 0
     assert not (tmp_path / "none_global_control.csv").exists()
+    assert "No global control: --global-control 0 replaces the recipe's 20%." in capsys.readouterr().out
+
+
+def _members(path: Path) -> set[str]:
+    import pandas as pd
+
+    return set(pd.read_csv(path, encoding="utf-8-sig", dtype=str)["customer_id"])
+
+
+def test_global_control_seed_overrides_the_recipes_and_picks_the_apps_members(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], shop_files: list[str]
+) -> None:
+    import pandas as pd
+
+    from segmentation import recipe
+    from segmentation.dataset import SourceFile
+    from segmentation.outputs import GlobalControl, global_control_list
+
+    rec = recipe.Recipe("value", global_control={"share": 0.3, "seed": 4})
+    (tmp_path / "recipe.json").write_text(rec.to_json())
+    _, seg = recipe.apply(rec, [SourceFile(Path(f).name, Path(f)) for f in shop_files])
+    common = ["export", *shop_files, "--recipe", str(tmp_path / "recipe.json"), "--platform", "csv"]
+    app = {s: set(global_control_list(seg, GlobalControl(0.3, s))["customer_id"]) for s in (4, 9)}
+    assert app[4] != app[9]  # the two seeds pick different customers here
+    for argv, seed, said in [
+        ([], 4, "Global control from the recipe: 30% of all customers, seed 4."),
+        (
+            ["--global-control-seed", "9"],
+            9,
+            "Global control: 30% of all customers (the recipe), seed 9 (--global-control-seed); the "
+            "recipe keeps 30% with seed 4 out: measure against the same global control each month.",
+        ),
+    ]:
+        out = tmp_path / f"seed{seed}.csv"
+        assert cli.main([*common, *argv, "--ignore-consent", "-o", str(out)]) == 0
+        assert said in capsys.readouterr().out
+        members = _members(tmp_path / f"seed{seed}_global_control.csv")
+        assert members == app[seed]  # the app's members for the same share and seed
+        assert _members(out).isdisjoint(members) and len(_members(out)) + len(members) == 60
+        groups = pd.read_csv(tmp_path / f"seed{seed}_groups.csv", encoding="utf-8-sig", dtype=str)
+        assert set(groups.loc[groups["group"] == "global control", "customer_id"]) == members
+        assert set(groups.loc[groups["group"] != "global control", "customer_id"]).isdisjoint(members)
+
+
+def test_global_control_flags_without_a_recipe(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], shop_files: list[str]
+) -> None:
+    from segmentation.outputs import GlobalControl, global_control_mask
+
+    ids = [f"c{i:03d}" for i in range(60)]
+    expected = {i for i, m in zip(ids, global_control_mask(ids, GlobalControl(0.25, 12)), strict=True) if m}
+    common = ["export", *shop_files, "--platform", "mailchimp", "--ignore-consent"]
+    out = tmp_path / "mc.csv"
+    argv = [*common, "--global-control", "25%", "--global-control-seed", "12", "-o", str(out)]
+    assert cli.main(argv) == 0
+    assert "Global control: 25% of all customers (--global-control), seed 12 (--global-control-seed)." in (
+        capsys.readouterr().out
+    )
+    assert _members(tmp_path / "mc_global_control.csv") == expected
+    written = _written_emails(out, "mailchimp")
+    assert written and written.isdisjoint({f"buyer.{int(c[1:])}@example.com" for c in expected})
+    # a seed alone keeps no one out: said plainly, nothing written
+    assert cli.main([*common, "--global-control-seed", "12", "-o", str(tmp_path / "seed.csv")]) == 2
+    assert "give a share too with --global-control" in capsys.readouterr().err
+    assert not (tmp_path / "seed.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [("--global-control", "60%"), ("--global-control", "lots"), ("--global-control-seed", "-1")],
+)
+def test_bad_global_control_flags_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], shop_files: list[str], flag: str, value: str
+) -> None:
+    argv = ["export", *shop_files, "--platform", "csv", flag, value, "-o", str(tmp_path / "x.csv")]
+    with pytest.raises(SystemExit) as stop:
+        cli.main(argv)
+    assert stop.value.code == 2 and flag in capsys.readouterr().err
 
 
 def test_export_without_a_recipe_writes_everyone_in_one_list(tmp_path: Path, shop_files: list[str]) -> None:

@@ -15,11 +15,19 @@ import pytest
 from segmentation.catalog import CustomerTable, Feature
 from segmentation.explain import heatmap_frame, profile_segments
 from segmentation.outputs import (
+    GLOBAL_CONTROL,
+    GlobalControl,
+    buying_rate,
     chart_svg,
+    global_control_list,
+    global_control_mask,
+    measure,
+    newcombe_interval,
     priority_chart,
     report_html,
     segment_sizes,
     segmentation_report,
+    size_messages,
     sizes_chart,
 )
 from segmentation.segments import Segmentation
@@ -228,3 +236,50 @@ def test_report_carries_the_measured_campaign_figures_escaped(
     assert champions[3:7] == ["80.0%", "60.0% <span class='muted'>of 80</span>", "+20.0 pts", "5.2 to 33.4"]
     assert page.count("<svg") == 2  # one lift chart per outcome
     assert "http" not in page.lower()
+
+
+def _kept_out_results(seg: Segmentation, control: GlobalControl, arm: str = "target") -> pd.DataFrame:
+    """Everyone of ``seg`` with group 'global control' or ``arm``; a third of members bought, half of others."""
+    ids = seg.labels.index.astype(str)
+    member = global_control_mask(ids, control)
+    rank = pd.Series(np.arange(len(ids))).groupby(member).cumcount().to_numpy()
+    bought = np.where(member, rank % 3 == 0, rank % 2 == 0).astype(int)
+    return pd.DataFrame(
+        {"customer_id": ids, "group": np.where(member, GLOBAL_CONTROL, arm), "bought": bought}
+    )
+
+
+@pytest.mark.slow
+def test_the_report_has_the_global_control_share_seed_size_and_measured_effect(
+    segmented: tuple[CustomerTable, Segmentation],
+) -> None:
+    table, seg = segmented
+    control = GlobalControl(0.2, 7)
+    members = len(global_control_list(seg, control))
+    hostile = "<i>marketed</i>"
+    results = _kept_out_results(seg, control, hostile)
+    m = measure(results, group_column="group", control=GLOBAL_CONTROL, outcomes=["bought"])
+    common = {"method": "value_tiers", "criteria": ["value"], "profiles": profile_segments(table, seg)}
+    page = segmentation_report(table, seg, "T", **common, measurement=m, global_control=control)
+    section = page.split("<h2>Global control group</h2>")[1].split("<h2>")[0]
+    assert "<b>20%</b>of all customers" in section and "<b>7</b>seed" in section
+    assert f"<b>{members:,}</b>customers in it" in section and 40 < members < 80
+    assert html.escape(size_messages(300, members, control, buying_rate(table.frame))[0]) in section
+    # its effect by hand: a third of members bought, half of everyone else (Newcombe's interval)
+    n_c = members
+    x_c, x_t, n_t = (n_c + 2) // 3, (300 - n_c + 1) // 2, 300 - n_c
+    diff, low, high = newcombe_interval(x_t, n_t, x_c, n_c)
+    shown = f"{100 * diff:+.1f} pts, 95% interval {100 * low:.1f} to {100 * high:.1f}"
+    assert (
+        f"&lt;i&gt;marketed&lt;/i&gt;, bought: {x_t / n_t:.1%} against {x_c / n_c:.1%} in global control "
+        f"({n_c:,} customers): {shown}; significant." in section
+    )
+    assert "<i>" not in page
+    # not measured against it: said so; no global control: no section
+    holdout = results.assign(group=np.where(results["group"] == GLOBAL_CONTROL, "holdout", "target"))
+    other = measure(holdout, group_column="group", control="holdout", outcomes=["bought"])
+    page = segmentation_report(table, seg, "T", **common, measurement=other, global_control=control)
+    assert "Not measured yet" in page.split("<h2>Global control group</h2>")[1]
+    for none in (None, GlobalControl(0.0, 7)):
+        page = segmentation_report(table, seg, "T", **common, measurement=m, global_control=none)
+        assert "Global control group" not in page
