@@ -14,7 +14,6 @@ from segmentation.outputs import (
     buying_rate,
     campaign_zip,
     country_names,
-    segmentation_report,
     size_messages,
     to_csv_bytes,
     to_xlsx_bytes,
@@ -108,6 +107,7 @@ with st.container(border=True):
         "at the same rate.",
     )
     control = GlobalControl(share / 100, int(control_seed))
+    state.set_global_control(control)  # the Measure page's report uses it too
     if control.active:
         members = compute.global_control(dataset, seg, control)
         g3.markdown(
@@ -240,25 +240,9 @@ with platforms:
         )
 
 with report:
-
-    def report_file() -> str:
-        """The client report, with the campaign measured this session and the global control set here."""
-        return segmentation_report(
-            table,
-            seg,
-            active.title,
-            method=active.recipe.method,
-            criteria=active.spec.families,
-            notes=dataset.notes,
-            profiles=compute.profiles_for(dataset, seg),
-            heat=compute.heatmap(dataset, seg),
-            measurement=active.extras.get(state.MEASUREMENT),
-            global_control=control,
-        )
-
     st.download_button(
         "Segmentation report (HTML, for clients)",
-        report_file,
+        lambda: compute.report_html(dataset, active, control),
         "segmentation_report.html",
         "text/html",
         key="dl_report",

@@ -3,13 +3,11 @@
 import streamlit as st
 
 from segmentation.outputs import (
-    GlobalControl,
     group_values,
     guess_control,
     lift_chart,
     measure,
     read_results,
-    segmentation_report,
 )
 from ui import compute, state, widgets
 
@@ -147,31 +145,10 @@ st.caption(
 
 dataset = state.current()
 if active is not None and dataset is not None:
-    # The global control set on the Export page this session (its widgets keep their state), else the recipe's.
-    saved_control = active.recipe.control
-    kept_out = GlobalControl(
-        st.session_state.get("global_share", round(saved_control.share * 100)) / 100,
-        int(st.session_state.get("global_seed", saved_control.seed)),
-    )
-
-    def report() -> str:
-        seg = active.segmentation
-        return segmentation_report(
-            dataset.table,
-            seg,
-            active.title,
-            method=active.recipe.method,
-            criteria=active.spec.families,
-            notes=dataset.notes,
-            profiles=compute.profiles_for(dataset, seg),
-            heat=compute.heatmap(dataset, seg),
-            measurement=result,
-            global_control=kept_out,
-        )
-
+    kept_out = state.global_control(active.recipe.control)  # as set on the Export page, else the recipe's
     st.download_button(
         "Client report with these results (HTML)",
-        report,
+        lambda: compute.report_html(dataset, active, kept_out, result),
         "segmentation_report.html",
         "text/html",
         key="measure_report",

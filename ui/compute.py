@@ -239,9 +239,12 @@ def geo_points(dataset: Dataset, seg: Segmentation) -> GeoPoints:
     return _geo_points(cache_key(dataset, "geo_points", seg=seg), dataset, seg)
 
 
-def report_html(dataset: Dataset, saved) -> str:
-    """The client report of a saved segmentation, reusing the cached profiles and heat map, with the
-    campaign measured in this session (Measure page), if any."""
+def report_html(dataset: Dataset, saved, control: outputs.GlobalControl, measurement: Any = None) -> str:
+    """The client report of a saved segmentation, reusing the cached profiles and heat map, with
+    ``measurement`` (default: the campaign measured in this session) and the global ``control`` group.
+
+    Runs outside the script (a deferred download), so it gets everything rather than reading the session.
+    """
     seg = saved.segmentation
     return outputs.segmentation_report(
         dataset.table,
@@ -252,7 +255,8 @@ def report_html(dataset: Dataset, saved) -> str:
         notes=dataset.notes,
         profiles=profiles_for(dataset, seg),
         heat=heatmap(dataset, seg),
-        measurement=saved.extras.get(state.MEASUREMENT),
+        measurement=measurement or saved.extras.get(state.MEASUREMENT),
+        global_control=control,
     )
 
 

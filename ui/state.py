@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from segmentation.dataset import Dataset
-from segmentation.outputs import Measurement
+from segmentation.outputs import GlobalControl, Measurement
 from segmentation.recipe import Recipe
 from segmentation.segmenters import CriteriaSpec
 from segmentation.segments import Segmentation
@@ -20,6 +20,7 @@ CRITERIA = "criteria"
 SAVED = "segmentations"
 ACTIVE = "active_segmentation"
 MEASUREMENT = "measurement"
+GLOBAL_CONTROL = "global_control"
 
 
 @dataclass
@@ -40,7 +41,7 @@ def current() -> Dataset | None:
 def set_dataset(dataset: Dataset) -> None:
     """A new customer table invalidates everything built on the old one."""
     st.session_state[DATASET] = st.session_state[LOADED] = dataset
-    for key in (CRITERIA, SAVED, ACTIVE, MEASUREMENT):
+    for key in (CRITERIA, SAVED, ACTIVE, MEASUREMENT, GLOBAL_CONTROL):
         st.session_state.pop(key, None)
 
 
@@ -75,6 +76,15 @@ def set_measurement(result: Measurement) -> None:
     st.session_state[MEASUREMENT] = result
     for item in saved().values():
         item.extras[MEASUREMENT] = result
+
+
+def global_control(default: GlobalControl) -> GlobalControl:
+    """The global control group set on the Export page this session, else ``default`` (the recipe's)."""
+    return st.session_state.get(GLOBAL_CONTROL, default)
+
+
+def set_global_control(control: GlobalControl) -> None:
+    st.session_state[GLOBAL_CONTROL] = control
 
 
 def criteria() -> CriteriaSpec | None:
