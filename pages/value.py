@@ -134,6 +134,7 @@ st.dataframe(
     column_config={
         "segment": "Segment",
         "customers": st.column_config.NumberColumn("Customers", format="localized"),
+        "spend_so_far": st.column_config.NumberColumn("Spend so far", format="localized"),
         "predicted_spend": st.column_config.NumberColumn(
             f"Predicted spend, next {horizon} days", format="localized"
         ),

@@ -96,10 +96,10 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "Casual browsers": "They visited recently, but look at only a few products.",
     "Lapsed browsers": "They used to visit but have not come back for a while.",
     "No visits on record": "The event log has no visit from them, so their browsing is unknown.",
-    "Loyal core": "Predicted to spend the most over the horizon and likely to stay.",
-    "High value at risk": "Predicted to be worth a lot, but more likely than not to stop buying.",
-    "Rising": "Likely to buy again, though they are not among the biggest predicted spenders yet.",
-    "Low value leaving": "Little predicted spend and likely to stop buying.",
+    "Loyal core": "Among your biggest spenders so far, and likely to stay.",
+    "High value at risk": "Among your biggest spenders so far, but more likely than not to stop buying.",
+    "Rising": "Likely to buy again, though they are not among your biggest spenders yet.",
+    "Low value leaving": "Spent little so far and likely to stop buying.",
 }  # fmt: skip
 
 

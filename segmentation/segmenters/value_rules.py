@@ -1,6 +1,6 @@
 """Ready rule sets on predicted value (``features.predict_value``): predicted-CLV tiers and the
-value x risk grid. Each needs ``predicted_spend`` (and ``churn_probability``) in the table; customers
-without a prediction (no order before the cut) get their own segment."""
+value x risk grid. The tiers need ``predicted_spend``, the grid ``monetary`` (spend so far) and
+``churn_probability``; customers without a prediction (no order before the cut) get their own segment."""
 
 from __future__ import annotations
 
@@ -44,13 +44,20 @@ def clv_tiers(table: CustomerTable) -> Segmentation:
 
 
 def value_risk_grid(table: CustomerTable, value_share: float = 0.3, risk: float = 0.5) -> Segmentation:
-    """High value = the top ``value_share`` by predicted spend; at risk = chance of leaving >= ``risk``.
+    """High value = the top ``value_share`` by spend so far; at risk = chance of leaving >= ``risk``.
 
     Loyal core (high value, staying), High value at risk (high value, leaving), Rising (lower value,
     staying: likely to buy again), Low value leaving (lower value, leaving), No prediction.
+    Value is what customers spent, not their predicted spend: that one already counts the chance of
+    leaving, so almost no one would be both high value and at risk (2 of 20,000 in the sample store).
     """
-    position = _share_rank(_predicted(table, "predicted_spend"))
-    churn = _predicted(table, "churn_probability").to_numpy()
+    churn = _predicted(table, "churn_probability")
+    if "monetary" not in table.frame.columns:
+        raise ValueError(
+            "The value x risk grid needs each customer's spend so far: it needs an order history."
+        )
+    position = _share_rank(table.frame["monetary"].astype(float).where(churn.notna()))
+    churn = churn.to_numpy()
     high, leaving = position <= value_share, churn >= risk
     unknown = np.isnan(position) | np.isnan(churn)
     codes = np.select([unknown, high & ~leaving, high & leaving, ~leaving], [4, 0, 1, 2], default=3)
@@ -62,10 +69,10 @@ def value_risk_grid(table: CustomerTable, value_share: float = 0.3, risk: float 
 VALUE_RULE_SETS: dict[str, RuleSet] = {
     "value_risk": RuleSet(
         "Predicted value x risk",
-        "Who will be worth most and who is about to leave: loyal core, high value at risk, rising "
-        "and low value leaving, from the value prediction.",
+        "Your biggest spenders so far (top 30%) against the predicted chance of leaving (50% or more): "
+        "loyal core, high value at risk, rising and low value leaving.",
         value_risk_grid,
-        ("predicted_spend", "churn_probability"),
+        ("monetary", "churn_probability"),
     ),
     "clv_tiers": RuleSet(
         "Predicted value tiers",
@@ -77,14 +84,14 @@ VALUE_RULE_SETS: dict[str, RuleSet] = {
 
 
 def value_summary(table: CustomerTable, seg: Segmentation) -> pd.DataFrame:
-    """Per segment (in code order, empty ones left out): customers, total predicted spend and mean
-    chance of leaving."""
-    frame = table.frame[["predicted_spend", "churn_probability"]].groupby(
-        seg.labels.reindex(table.frame.index)
-    )
+    """Per segment (in code order, empty ones left out): customers, total spend so far and
+    predicted spend, and mean chance of leaving."""
+    columns = [c for c in ("monetary", "predicted_spend", "churn_probability") if c in table.frame.columns]
+    frame = table.frame[columns].groupby(seg.labels.reindex(table.frame.index))
     out = pd.DataFrame(
         {
             "customers": frame.size(),
+            **({"spend_so_far": frame["monetary"].sum().round()} if "monetary" in columns else {}),
             "predicted_spend": frame["predicted_spend"].sum().round(),
             "churn_probability": frame["churn_probability"].mean(),
         }

@@ -19,16 +19,19 @@ from segmentation.segmenters import (
 )
 
 
-def table(spend: list[float], churn: list[float]) -> CustomerTable:
+def table(spend: list[float], churn: list[float], spent: list[float] | None = None) -> CustomerTable:
+    """Predicted spend and chance of leaving; spend so far (``monetary``) as predicted unless given."""
     ids = pd.Index([f"c{i:02d}" for i in range(len(spend))], name="customer_id")
-    return CustomerTable(pd.DataFrame({"predicted_spend": spend, "churn_probability": churn}, index=ids), ())
+    frame = {"predicted_spend": spend, "churn_probability": churn, "monetary": spent or spend}
+    return CustomerTable(pd.DataFrame(frame, index=ids), ())
 
 
 def test_grid_quadrants_by_hand() -> None:
-    # top 30% by predicted spend = the 3 highest of the 10 with a prediction; at risk = chance >= 0.5
-    spend = [100, 90, 80, 70, 60, 50, 40, 30, 20, 10, np.nan]
+    # top 30% by spend so far = the 3 highest of the 10 with a prediction; at risk = chance >= 0.5
+    spent = [100, 90, 80, 70, 60, 50, 40, 30, 20, 10, 500]
     churn = [0.1, 0.7, 0.2, 0.4, 0.9, 0.1, 0.6, 0.2, 0.8, 0.3, np.nan]
-    seg = value_risk_grid(table(spend, churn))
+    predicted = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, np.nan]  # the grid does not read it
+    seg = value_risk_grid(table(predicted, churn, spent))
     assert seg.named.tolist() == [
         "Loyal core", "High value at risk", "Loyal core", "Rising", "Low value leaving", "Rising",
         "Low value leaving", "Rising", "Low value leaving", "Rising", "No prediction",
@@ -70,3 +73,4 @@ def test_summary_per_segment() -> None:
     assert out["segment"].tolist() == ["Loyal core", "High value at risk", "Rising", "Low value leaving"]
     assert out["customers"].tolist() == [2, 1, 4, 3]
     assert out.loc[0, "predicted_spend"] == 180 and out.loc[1, "churn_probability"] == pytest.approx(0.7)
+    assert out["spend_so_far"].tolist() == [180, 90, 160, 120]
