@@ -71,7 +71,7 @@ RULE_PLAYS: dict[str, tuple[str, ...]] = {
     "Loyal core": ("vip", "referral"), "High value at risk": ("retain", "winback"), "Rising": ("grow", "upsell"),
     "Low value leaving": ("light_touch", "sunset"), "Predicted top 10%": ("vip", "retain"),
     "Predicted top 10-30%": ("upsell", "grow"), "Predicted middle 30-60%": ("grow", "nurture"),
-    "Predicted lower 40%": ("light_touch",), "No prediction": ("onboarding",),
+    "Predicted lower 40%": ("light_touch",), "No prediction": ("onboarding", "returns"),
 }  # fmt: skip
 RULE_DESCRIPTIONS: dict[str, str] = {
     "Champions": "They bought recently, buy often and spend the most.",
@@ -100,6 +100,7 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "High value at risk": "Among your biggest spenders so far, but more likely than not to stop buying.",
     "Rising": "Likely to buy again, though they are not among your biggest spenders yet.",
     "Low value leaving": "Spent little so far and likely to stop buying.",
+    "No prediction": "No purchase on record to predict from: they never ordered, or returned all they bought.",
 }  # fmt: skip
 
 

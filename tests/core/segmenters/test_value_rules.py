@@ -74,3 +74,13 @@ def test_summary_per_segment() -> None:
     assert out["customers"].tolist() == [2, 1, 4, 3]
     assert out.loc[0, "predicted_spend"] == 180 and out.loc[1, "churn_probability"] == pytest.approx(0.7)
     assert out["spend_so_far"].tolist() == [180, 90, 160, 120]
+
+
+def test_customers_without_a_prediction_are_told_apart_and_not_just_onboarded() -> None:
+    # Online Retail: 33 customers whose every order line was returned have no purchase to predict from
+    t = table([1.0, 2.0, np.nan, np.nan], [0.2, 0.8, np.nan, np.nan], [50.0, 10.0, -30.0, 0.0])
+    seg = value_risk_grid(t)
+    unknown = next(p for p in profile_segments(t, seg) if p.name == "No prediction")
+    assert unknown.size == 2
+    assert "no purchase on record" in unknown.description.lower()
+    assert PLAYBOOK["returns"] in unknown.actions and PLAYBOOK["onboarding"] in unknown.actions
