@@ -296,7 +296,8 @@ def build_audience(
         [seg.names[c] for c in codes if seg.names[c] in set(names)]
     )
     kept_index = labels.index[unique]
-    out = pd.concat([out, frame.reindex(kept_index)[columns].reset_index(drop=True)], axis=1)
+    facts = _rounded(frame.reindex(kept_index)[columns], table)
+    out = pd.concat([out, facts.reset_index(drop=True)], axis=1)
     in_global = member[unique]
     hold = np.zeros(len(in_global), dtype=bool)
     hold[~in_global] = holdout_mask(
@@ -325,6 +326,17 @@ def build_audience(
         global_control=control,
         ascii_email=ascii_email,
     )
+
+
+#: Decimals a list shows per unit: cents, not 615.7142857 (the app computes at full precision).
+_DECIMALS = {"currency": 2, "share": 3, "days": 1, "orders": 2, "items": 2}
+
+
+def _rounded(facts: pd.DataFrame, table: CustomerTable) -> pd.DataFrame:
+    units = {f.name: f.unit for f in table.catalog}
+    decimals = {c: _DECIMALS[units[c]] for c in facts.columns if units.get(c) in _DECIMALS}
+    floats = [c for c in decimals if pd.api.types.is_float_dtype(facts[c])]
+    return facts.round({c: decimals[c] for c in floats}) if floats else facts
 
 
 def _ascii_before_at(email: str) -> bool:

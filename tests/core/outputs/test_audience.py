@@ -262,3 +262,17 @@ def test_an_audience_for_another_reach_is_refused() -> None:
         platform_file(build_audience(table, seg), "myspace")
     with pytest.raises(ValueError, match="no consent column"):
         build_audience(table, seg, consent_only=True)
+
+
+def test_lists_show_money_in_cents_and_shares_to_three_places() -> None:
+    table, seg = _shop(50)
+    frame = table.frame.assign(monetary=615.7142857, churn_probability=0.123456, visits=7.123456)
+    catalog = (Feature("monetary", "value", "Revenue", unit="currency"),
+               Feature("churn_probability", "predictive", "Chance of leaving", unit="share"),
+               Feature("visits", "behavioural", "Visits"))  # fmt: skip
+    rows = build_audience(
+        CustomerTable(frame, catalog), seg, columns=["monetary", "churn_probability", "visits"]
+    ).rows
+    assert set(rows["monetary"]) == {615.71} and set(rows["churn_probability"]) == {0.123}
+    assert set(rows["visits"]) == {7.123456}  # no unit: written as computed
+    assert len(rows) == 50
