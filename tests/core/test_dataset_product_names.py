@@ -12,7 +12,7 @@ from test_dataset_predictions import CUT, PRODUCTS, shop, source
 
 from segmentation.dataset import Dataset, SourceFile, as_of, load_dataset
 from segmentation.explain import best_offers
-from segmentation.outputs import build_audience, to_csv_bytes
+from segmentation.outputs import campaign_files
 from segmentation.segments import Segmentation
 
 EXCERPT = Path(__file__).resolve().parents[2] / "sample_data" / "online_retail_excerpt.csv.gz"
@@ -60,8 +60,9 @@ def test_best_offers_name_the_products(named: Dataset, coded: Dataset) -> None:
 
 
 def test_campaign_lists_carry_the_names(named: Dataset) -> None:
-    send = build_audience(named.table, one_segment(named), columns=OFFERS).send()
-    sent = pd.read_csv(io.BytesIO(to_csv_bytes(send)), encoding="utf-8-sig", dtype=str)
+    files = campaign_files(named.table, one_segment(named), "csv")  # the export command's send list
+    sent = pd.read_csv(io.BytesIO(files.main), encoding="utf-8-sig", dtype=str)
+    assert set(OFFERS) <= set(sent.columns)  # offered by default
     assert sent["next_product_1"].isin(PRODUCTS).all()
 
 
