@@ -125,13 +125,15 @@ def product_names(raw: Any, mapping: Any) -> pd.Series | None:
     if product is None or name is None:
         return None
     frame = raw.con.sql(
-        f"""SELECT product, CASE WHEN row_number() OVER (PARTITION BY name ORDER BY lines DESC, product) = 1
+        f"""WITH pairs AS (  -- lines grouped first, so only the distinct pairs are trimmed
+                SELECT {_text_sql(product)} AS product, {_text_sql(name)} AS name, sum(n) AS lines
+                FROM (SELECT {quote_ident(product)}, {quote_ident(name)}, count(*) AS n
+                      FROM {raw.table} GROUP BY ALL) GROUP BY ALL),
+            top AS (SELECT * FROM pairs WHERE product IS NOT NULL AND name IS NOT NULL
+                    QUALIFY row_number() OVER (PARTITION BY product ORDER BY lines DESC, name) = 1)
+            SELECT product, CASE WHEN row_number() OVER (PARTITION BY name ORDER BY lines DESC, product) = 1
                                  THEN name ELSE name || ' (' || product || ')' END AS product_name
-            FROM (SELECT * FROM (
-                    SELECT {_text_sql(product)} AS product, {_text_sql(name)} AS name, count(*) AS lines
-                    FROM {raw.table} GROUP BY ALL)
-                  WHERE product IS NOT NULL AND name IS NOT NULL
-                  QUALIFY row_number() OVER (PARTITION BY product ORDER BY lines DESC, name) = 1)"""
+            FROM top"""
     ).df()
     return frame.set_index("product")["product_name"]
 
