@@ -97,6 +97,9 @@ class Dataset:
     events: str | None = None
     #: Days ahead the predicted columns look (None: no prediction was made).
     horizon_days: int | None = None
+    #: Product code -> name, when the order history names its products (the table's next products
+    #: are shown by name; suggestions are made on codes).
+    product_names: pd.Series | None = field(default=None, repr=False, compare=False)
 
     @property
     def has_time(self) -> bool:
@@ -165,8 +168,9 @@ def load_dataset(
     )
     notes: list[str] = []
     horizon = None
+    names = orders.product_names if orders else None
     if predictions and orders is not None and orders.transactions is not None:
-        table, horizon, note = _with_predictions(con, orders.transactions, table, horizon_days)
+        table, horizon, note = _with_predictions(con, orders.transactions, table, horizon_days, names)
         notes.append(note)
     fingerprint = hashlib.sha256(
         "|".join(
@@ -182,6 +186,7 @@ def load_dataset(
         notes=tuple(notes),
         events=events.events if events else None,
         horizon_days=horizon,
+        product_names=names,
     )
 
 
@@ -211,7 +216,9 @@ def as_of(dataset: Dataset, date: pd.Timestamp | str, *, predictions: bool = Tru
     table = build_customer_table(dataset.con, view, customers, has_time=orders.has_time, reference_date=day)
     notes, horizon = [], None
     if predictions:
-        table, horizon, note = _with_predictions(dataset.con, view, table, dataset.horizon_days)
+        table, horizon, note = _with_predictions(
+            dataset.con, view, table, dataset.horizon_days, dataset.product_names
+        )
         notes.append(note)
     return Dataset(
         table=table,
@@ -221,6 +228,7 @@ def as_of(dataset: Dataset, date: pd.Timestamp | str, *, predictions: bool = Tru
         transactions=view,
         notes=tuple(notes),
         horizon_days=horizon,
+        product_names=dataset.product_names,
     )
 
 
@@ -308,11 +316,15 @@ def _report(name: str, intake: Intake) -> FileReport:
 
 
 def _with_predictions(
-    con: duckdb.DuckDBPyConnection, transactions: str, table: CustomerTable, horizon_days: int | None
+    con: duckdb.DuckDBPyConnection,
+    transactions: str,
+    table: CustomerTable,
+    horizon_days: int | None,
+    names: pd.Series | None = None,
 ) -> tuple[CustomerTable, int | None, str]:
-    """The table with predicted value, risk and next products, the horizon, and a note on how far
-    to trust them (or why they were left out: the shop's history is too thin)."""
-    offers = next_products(con, transactions)
+    """The table with predicted value, risk and next products (by name, when ``names`` are known),
+    the horizon, and a note on how far to trust them (or why they were left out: the history is too thin)."""
+    offers = next_products(con, transactions, names=names)
     try:
         horizon = int(horizon_days or default_horizon(con, transactions))
         prediction = predict_value(con, transactions, horizon_days=horizon)

@@ -47,8 +47,9 @@ def run(args: argparse.Namespace) -> int:
 def predict_customers(
     sources: Sequence[Any], *, as_of: str, horizon_days: int | None = None, random_state: int = 0
 ) -> tuple[Any, dict[str, Any]]:
-    """Scores (:data:`COLUMNS`, one row per customer with an order up to ``as_of``) and the backtest
-    figures on the same orders. Raises ``ValueError`` with a plain message when the history is thin."""
+    """Scores (:data:`COLUMNS`, one row per customer with an order up to ``as_of``, then
+    ``next_product_1_name..`` when the orders name their products) and the backtest figures on the
+    same orders. Raises ``ValueError`` with a plain message when the history is thin."""
     import pandas as pd
 
     from segmentation import features
@@ -67,7 +68,10 @@ def predict_customers(
     picks = features.next_products(con, orders)
     if picks is not None:
         scores = scores.join(picks[0])
-    scores = scores.reindex(columns=list(COLUMNS[1:])).rename_axis("customer_id").reset_index()
+    scores = scores.reindex(columns=list(COLUMNS[1:]))
+    if picks is not None and past.product_names is not None:  # automation joins on codes; people read names
+        scores = scores.join(features.named_products(picks[0], past.product_names).add_suffix("_name"))
+    scores = scores.rename_axis("customer_id").reset_index()
     scores["next_order_date"] = scores["next_order_date"].dt.strftime("%Y-%m-%d")
     return scores, _figures(con, orders, day, horizon, prediction.summary(), random_state)
 

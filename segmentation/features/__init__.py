@@ -34,6 +34,7 @@ from segmentation.features.predictive import (
     MAX_DEFAULT_HORIZON,
     PREDICTED_FEATURES,
     default_horizon,
+    named_products,
     next_products,
     with_predictions,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "history_outcomes",
     "history_span",
     "item_column",
+    "named_products",
     "next_products",
     "popular_picks",
     "predict_value",

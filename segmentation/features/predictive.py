@@ -53,16 +53,26 @@ def next_products(
     *,
     cutoff: pd.Timestamp | None = None,
     n: int = 3,
+    names: pd.Series | None = None,
 ) -> tuple[pd.DataFrame, str] | None:
     """``next_product_1..n`` per customer from the orders before ``cutoff`` and the item they name
-    (``product`` or ``category``); None when orders name neither."""
+    (``product`` or ``category``), by name when ``names`` are given; None when orders name neither."""
     item = item_column(con, transactions)
     if item is None:
         return None
     bought = purchases_by_item(con, transactions, item, end=cutoff)
     if bought.empty:
         return None
-    return NextProduct(n=n).fit(bought).recommend(bought), item
+    return named_products(NextProduct(n=n).fit(bought).recommend(bought), names), item
+
+
+def named_products(picks: pd.DataFrame, names: pd.Series | None) -> pd.DataFrame:
+    """``picks`` with each product code replaced by its name (``names``: code -> name, as the intake
+    reads them); codes without a name stay. The one place codes become names: the suggestions,
+    their backtest and the recipe stay on codes, which are unique and do not change."""
+    if names is None:
+        return picks
+    return picks.apply(lambda codes: codes.map(names).fillna(codes))
 
 
 def _offer_features(item: str, n: int) -> tuple[Feature, ...]:

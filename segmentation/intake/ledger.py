@@ -135,6 +135,8 @@ class Intake:
     name: str | None = None
     set_aside_table: str | None = None
     events: str | None = None
+    #: Product code -> name (``prepare.product_names``), None when the file names no products.
+    product_names: Any = None
 
     def n_customers(self) -> int:
         """Distinct customers among the rows kept."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from segmentation.errors import DataError, quote_ident, reading
 from segmentation.intake.customer_list import prepare_customers
 from segmentation.intake.dates import date_sql, plausible_sql
@@ -23,7 +25,7 @@ from segmentation.intake.ledger import (
     reason_key_sql,
     row_hash,
 )
-from segmentation.intake.schema import suggest_mapping, validate_mapping
+from segmentation.intake.schema import name_as_product, suggest_mapping, validate_mapping
 
 #: Text columns kept for the features; ``product`` for the next-product suggestions.
 _OPTIONAL_TEXT = ("category", "channel", "country", "city", "product")
@@ -63,6 +65,7 @@ def prepare(raw: Any, mapping: Any, *, drop_zero_price: bool = False) -> Intake:
         When the mapping cannot work (see ``schema.validate_mapping``) or no row can be kept.
     """
     validate_mapping(mapping, raw.columns)
+    mapping = mapping.replace(roles=name_as_product(mapping.roles))
     if mapping.kind == "customers":
         return prepare_customers(raw, mapping)
     if mapping.kind == "events":
@@ -106,7 +109,33 @@ def _prepare_transactions(raw: Any, mapping: Any, drop_zero_price: bool) -> Inta
     ledger = Ledger(read=raw.n_rows + raw.n_malformed, kept=kept, set_aside=counts)
     notes = notes_of(ledger, col("order_id") is None)
     return Intake(con, "transactions", ledger, transactions=_TX, has_time=bool(has_time), notes=notes,
-                  raw=raw, mapping=mapping, name=raw.name, set_aside_table=aside)  # fmt: skip
+                  raw=raw, mapping=mapping, name=raw.name, set_aside_table=aside,
+                  product_names=product_names(raw, mapping))  # fmt: skip
+
+
+def product_names(raw: Any, mapping: Any) -> pd.Series | None:
+    """Product code -> the name it carries on most lines (ties: the first name in sort order), or
+    None without a name column. Where codes share a name, the one on most lines keeps it and the
+    others carry their code too ("Mug (M2)"), so each name stands for one product.
+
+    One grouped scan of the file into a small series: a name on every canonical line would add a
+    text column to the largest table the intake holds.
+    """
+    product, name = mapping.column("product"), mapping.column("product_name")
+    if product is None or name is None:
+        return None
+    frame = raw.con.sql(
+        f"""WITH pairs AS (  -- lines grouped first, so only the distinct pairs are trimmed
+                SELECT {_text_sql(product)} AS product, {_text_sql(name)} AS name, sum(n) AS lines
+                FROM (SELECT {quote_ident(product)}, {quote_ident(name)}, count(*) AS n
+                      FROM {raw.table} GROUP BY ALL) GROUP BY ALL),
+            top AS (SELECT * FROM pairs WHERE product IS NOT NULL AND name IS NOT NULL
+                    QUALIFY row_number() OVER (PARTITION BY product ORDER BY lines DESC, name) = 1)
+            SELECT product, CASE WHEN row_number() OVER (PARTITION BY name ORDER BY lines DESC, product) = 1
+                                 THEN name ELSE name || ' (' || product || ')' END AS product_name
+            FROM top"""
+    ).df()
+    return frame.set_index("product")["product_name"]
 
 
 def _discount_is_rate(raw: Any, mapping: Any) -> bool:

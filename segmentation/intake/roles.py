@@ -69,10 +69,15 @@ ROLES: tuple[Role, ...] = (
     _r("discount", "Discount (rate or amount)", "number", TX,
        "discount discountamount discountrate discounts couponamount 折扣 优惠 优惠金额 折扣金额 "
        "折扣率 優惠 優惠金額"),
+    # codes and ids: suggestions learn from them (a lone name column is the product, see schema)
     _r("product", "Product", "category", TX_EV,
-       "productid sku stockcode itemid productcode productkey productname description item "
-       "itemname lineitemname title 商品编码 商品编号 商品id 宝贝id 商品名称 商品 产品 产品名称 "
-       "宝贝标题 商品編碼 商品名稱 產品"),
+       "productid sku stockcode itemid productcode productkey productno productnumber itemcode "
+       "itemno articleno articlenumber lineitemsku variantsku skucode item 商品编码 商品编号 商品id "
+       "宝贝id 商家编码 货号 商品货号 产品编码 产品编号 商品 产品 商品編碼 商品編號 貨號 產品編號 產品"),
+    _r("product_name", "Product name", "text", TX_EV,
+       "productname description itemname lineitemname title producttitle productdescription "
+       "itemdescription itemtitle articlename 商品名称 宝贝标题 产品名称 商品标题 宝贝名称 商品名 品名 "
+       "商品名稱 寶貝標題 產品名稱 商品標題"),
     _r("category", "Product category", "category", TX_EV,
        "productcategory categoryname categorycode department producttype 类别 品类 类目 分类 "
        "商品类别 類別 品類 分類 類目"),

@@ -217,7 +217,18 @@ def assign_roles(
     for col in columns:
         roles.setdefault(col, "ignore")
         confidence.setdefault(col, 0.5)
-    return {c: roles[c] for c in columns}, confidence
+    return name_as_product({c: roles[c] for c in columns}), confidence
+
+
+def name_as_product(roles: dict[str, str]) -> dict[str, str]:
+    """Roles where a product name with no product code beside it is the product itself.
+
+    >>> name_as_product({"Description": "product_name", "Qty": "quantity"})
+    {'Description': 'product', 'Qty': 'quantity'}
+    """
+    if "product" in roles.values():
+        return roles
+    return {c: "product" if r == "product_name" else r for c, r in roles.items()}
 
 
 def _id_roles(

@@ -37,13 +37,16 @@ DEFAULT_CONTACT_COLUMNS: tuple[str, ...] = (
     "country",
     "consent",
 )
-#: A few facts a campaign manager wants next to each name.
+#: A few facts a campaign manager wants next to each name, and what to offer them.
 DEFAULT_FACT_COLUMNS: tuple[str, ...] = (
     "recency_days",
     "frequency",
     "monetary",
     "avg_order_value",
     "churn_probability",
+    "next_product_1",
+    "next_product_2",
+    "next_product_3",
 )
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

@@ -59,3 +59,17 @@ def test_a_thin_history_exits_2_with_a_plain_message(
     assert code == 2
     err = capsys.readouterr().err
     assert err.startswith("Error: ") and "Traceback" not in err
+
+
+def test_scores_keep_product_codes_and_add_their_names(tmp_path: Path) -> None:
+    orders = shop().rename(columns={"Product": "Product Name"})
+    orders["SKU"] = orders["Product Name"].str.replace("Product ", "SKU-")
+    code, out = predict(tmp_path, orders, "named", "--horizon-days", "100")
+    assert code == 0
+    scores = pd.read_csv(out, dtype=str)
+    names = tuple(f"next_product_{k}_name" for k in (1, 2, 3))
+    assert tuple(scores.columns) == (*COLUMNS, *names)  # automation joins on the codes
+    assert scores["next_product_1"].str.startswith("SKU-").all()
+    for k in (1, 2, 3):
+        codes = scores[f"next_product_{k}"]
+        assert codes.str.replace("SKU-", "Product ").equals(scores[f"next_product_{k}_name"])

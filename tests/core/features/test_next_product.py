@@ -6,7 +6,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from segmentation.features import NextProduct, backtest_next_product, popular_picks
+from segmentation.features import NextProduct, backtest_next_product, named_products, popular_picks
 
 
 def bought(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
@@ -76,3 +76,12 @@ def test_backtest_hit_rate_against_a_planted_pattern() -> None:
     assert result.hit_rate == 1.0
     assert result.popularity_hit_rate < 0.6
     assert "came back" in result.summary()
+
+
+def test_named_products_replace_codes_and_keep_the_unnamed() -> None:
+    picks = pd.DataFrame({"next_product_1": ["A1", "Z9"], "next_product_2": ["B2", None]}, index=["x", "y"])
+    names = pd.Series({"A1": "Mug", "B2": "Bowl"})
+    named = named_products(picks, names)
+    assert named["next_product_1"].tolist() == ["Mug", "Z9"]  # Z9 has no name: its code stays
+    assert named.loc["x", "next_product_2"] == "Bowl" and pd.isna(named.loc["y", "next_product_2"])
+    assert named_products(picks, None) is picks

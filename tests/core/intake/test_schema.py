@@ -25,7 +25,7 @@ from segmentation.intake import (
         ("CustomerID", "customer_id"), ("Customer ID", "customer_id"), ("客户ID", "customer_id"),
         ("客戶編號", "customer_id"), ("会员号", "customer_id"), ("订单号", "order_id"),
         ("InvoiceNo", "order_id"), ("订单日期", "date"), ("下单时间", "date"), ("金额", "amount"),
-        ("实付金额", "amount"), ("数量", "quantity"), ("单价", "unit_price"), ("商品名称", "product"),
+        ("实付金额", "amount"), ("数量", "quantity"), ("单价", "unit_price"), ("商品名称", "product_name"), ("商品编码", "product"),
         ("品类", "category"), ("渠道", "channel"), ("国家", "country"), ("省份", "region"), ("城市", "city"),
         ("邮编", "postcode"), ("邮箱", "email"), ("手机", "phone"), ("姓名", "first_name"),
         ("出生日期", "birth_date"), ("年龄", "age"), ("性别", "gender"), ("Genre", "gender"), ("收入", "income"),
