@@ -9,7 +9,6 @@ from segmentation.outputs.audience import (
     Audience,
     build_audience,
     campaign_list,
-    campaign_zip,
     holdout_mask,
 )
 from segmentation.outputs.audiences import (
@@ -26,6 +25,7 @@ from segmentation.outputs.campaign_files import (
     CampaignFiles,
     assignment_rows,
     campaign_files,
+    campaign_zip,
 )
 from segmentation.outputs.chart_theme import MAX_ROWS, SEGMENT_PALETTE
 from segmentation.outputs.contacts import (

@@ -11,8 +11,6 @@ control comparable; no holdout or global-control customer is ever in a send list
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -25,9 +23,6 @@ from segmentation.outputs.contacts import PHONE_PROBLEMS, ContactDetails, contac
 from segmentation.outputs.export import (
     DEFAULT_CONTACT_COLUMNS,
     DEFAULT_FACT_COLUMNS,
-    safe_file_name,
-    to_csv_bytes,
-    to_xlsx_bytes,
 )
 from segmentation.outputs.global_control import GLOBAL_CONTROL, GlobalControl, members_and_neighbours
 from segmentation.segments import Segmentation
@@ -106,10 +101,9 @@ class Audience:
                 "out as a control group: they are in no send list or platform file."
             )
         if self.consent_only:
-            for answer, n in list(self.unknown_consent.items())[:5]:
-                out.append(f"{n:,} customers have consent '{answer}': treated as no consent.")
-            if len(self.unknown_consent) > 5:
-                rest = sum(list(self.unknown_consent.values())[5:])
+            unknown = list(self.unknown_consent.items())
+            out += [f"{n:,} customers have consent '{a}': treated as no consent." for a, n in unknown[:5]]
+            if rest := sum(n for _, n in unknown[5:]):
                 out.append(
                     f"{rest:,} customers have other consent answers we do not know: treated as no consent."
                 )
@@ -334,9 +328,8 @@ _DECIMALS = {"currency": 2, "share": 3, "days": 1, "orders": 2, "items": 2}
 
 def _rounded(facts: pd.DataFrame, table: CustomerTable) -> pd.DataFrame:
     units = {f.name: f.unit for f in table.catalog}
-    decimals = {c: _DECIMALS[units[c]] for c in facts.columns if units.get(c) in _DECIMALS}
-    floats = [c for c in decimals if pd.api.types.is_float_dtype(facts[c])]
-    return facts.round({c: decimals[c] for c in floats}) if floats else facts
+    floats = [c for c in facts.columns if units.get(c) in _DECIMALS and pd.api.types.is_float_dtype(facts[c])]
+    return facts.round({c: _DECIMALS[units[c]] for c in floats})
 
 
 def _ascii_before_at(email: str) -> bool:
@@ -360,36 +353,6 @@ def campaign_list(
     return audience.rows if holdout_share > 0 else audience.rows.drop(columns="group")
 
 
-def campaign_zip(audience: Audience, fmt: Literal["csv", "xlsx"] = "csv") -> bytes:
-    """A zip with a send file and, with a holdout, a hold-out file per segment, plus the groups file.
-
-    ``send/01_Champions.csv`` holds only target customers; ``hold_out/01_Champions.csv`` the control
-    group; ``global_control/01_Champions.csv`` the segment's global-control customers; ``groups.csv``
-    every customer with their group (``customer_id, segment, group``) for measuring the campaign later.
-    """
-    if fmt not in ("csv", "xlsx"):
-        raise ValueError('Choose "csv" or "xlsx".')
-    rows = audience.rows
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for i, name in enumerate(rows["segment"].cat.categories, start=1):
-            for folder, group in (
-                ("send", TARGET),
-                ("hold_out", HOLDOUT),
-                ("global_control", GLOBAL_CONTROL),
-            ):
-                part = rows[(rows["segment"] == name) & (rows["group"] == group)].drop(columns="group")
-                if part.empty:
-                    continue
-                stem = f"{folder}/{i:02d}_{safe_file_name(str(name))}"
-                part = part.reset_index(drop=True)
-                data = to_csv_bytes(part) if fmt == "csv" else to_xlsx_bytes(part, sheet_name=str(name))
-                zf.writestr(f"{stem}.{fmt}", data)
-        if audience.holdout_share > 0 or audience.global_control.active:
-            zf.writestr("groups.csv", to_csv_bytes(audience.groups()))
-    return buf.getvalue()
-
-
 __all__ = [
     "HOLDOUT",
     "REACH_WORDS",
@@ -397,6 +360,5 @@ __all__ = [
     "Audience",
     "build_audience",
     "campaign_list",
-    "campaign_zip",
     "holdout_mask",
 ]

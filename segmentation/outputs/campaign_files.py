@@ -1,6 +1,7 @@
 """The files the command line writes: one row per customer with their segment (``apply``), and the
 files of one campaign export (``export``): the send list or platform file, the groups file for
-measuring it, and the global control's own list.
+measuring it, and the global control's own list; and the Export page's zip of send and hold-out
+lists per segment.
 
 The same audience as the Export page (:func:`~segmentation.outputs.audience.build_audience`), so
 the holdout and the global control are kept out of every file the same way on every path.
@@ -8,16 +9,19 @@ the holdout and the global control are kept out of every file the same way on ev
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 
 from segmentation.catalog import CustomerTable
-from segmentation.outputs.audience import build_audience
+from segmentation.outputs.audience import HOLDOUT, TARGET, Audience, build_audience
 from segmentation.outputs.audiences import PLATFORMS, platform_file, platform_needs
-from segmentation.outputs.export import to_csv_bytes, to_xlsx_bytes
-from segmentation.outputs.global_control import GlobalControl, global_control_list
+from segmentation.outputs.export import safe_file_name, to_csv_bytes, to_xlsx_bytes
+from segmentation.outputs.global_control import GLOBAL_CONTROL, GlobalControl, global_control_list
 from segmentation.segmenters import CriteriaSpec, usable_features
 from segmentation.segments import Segmentation
 
@@ -92,6 +96,36 @@ def campaign_files(
     return CampaignFiles(main, groups, members, messages)
 
 
+def campaign_zip(audience: Audience, fmt: Literal["csv", "xlsx"] = "csv") -> bytes:
+    """A zip with a send file and, with a holdout, a hold-out file per segment, plus the groups file.
+
+    ``send/01_Champions.csv`` holds only target customers; ``hold_out/01_Champions.csv`` the control
+    group; ``global_control/01_Champions.csv`` the segment's global-control customers; ``groups.csv``
+    every customer with their group (``customer_id, segment, group``) for measuring the campaign later.
+    """
+    if fmt not in ("csv", "xlsx"):
+        raise ValueError('Choose "csv" or "xlsx".')
+    rows = audience.rows
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for i, name in enumerate(rows["segment"].cat.categories, start=1):
+            for folder, group in (
+                ("send", TARGET),
+                ("hold_out", HOLDOUT),
+                ("global_control", GLOBAL_CONTROL),
+            ):
+                part = rows[(rows["segment"] == name) & (rows["group"] == group)].drop(columns="group")
+                if part.empty:
+                    continue
+                stem = f"{folder}/{i:02d}_{safe_file_name(str(name))}"
+                part = part.reset_index(drop=True)
+                data = to_csv_bytes(part) if fmt == "csv" else to_xlsx_bytes(part, sheet_name=str(name))
+                zf.writestr(f"{stem}.{fmt}", data)
+        if audience.holdout_share > 0 or audience.global_control.active:
+            zf.writestr("groups.csv", to_csv_bytes(audience.groups()))
+    return buf.getvalue()
+
+
 def assignment_rows(table: CustomerTable, seg: Segmentation, spec: CriteriaSpec) -> pd.DataFrame:
     """One row per customer (the ``apply`` command's file): segment number (1 = first), name, and the
     scores the segments came from: the segmentation's own (RFM scores, ...) or else the values of
@@ -115,4 +149,4 @@ def assignment_rows(table: CustomerTable, seg: Segmentation, spec: CriteriaSpec)
     return pd.concat([out, scores.reset_index(drop=True)], axis=1)
 
 
-__all__ = ["EXPORT_FORMATS", "CampaignFiles", "assignment_rows", "campaign_files"]
+__all__ = ["EXPORT_FORMATS", "CampaignFiles", "assignment_rows", "campaign_files", "campaign_zip"]

@@ -13,6 +13,19 @@ def see(page, text: str, timeout: float = 300_000) -> None:
     page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
 
 
+def slide_to(page, slider, value: float) -> None:
+    """Step the slider with the keyboard to ``value``, one key at a time: a rerun that redraws the
+    slider between two presses loses its focus, and with it the second press."""
+    for _ in range(40):
+        now = float(slider.input_value())  # a native range input (Streamlit 1.6x)
+        if now == value:
+            return
+        slider.focus()
+        slider.press("ArrowRight" if now < value else "ArrowLeft")
+        page.wait_for_timeout(700)
+    raise AssertionError(f"the slider stayed at {now}, not {value}")
+
+
 def test_value_page_backtest_and_value_segments(page) -> None:
     page.get_by_role("button", name="One-click demo").click()
     see(page, "What to do")
@@ -25,10 +38,7 @@ def test_value_page_backtest_and_value_segments(page) -> None:
     page.wait_for_timeout(2_000)
     screenshot(page, "20_value_backtest")
 
-    slider = page.get_by_role("slider").nth(1)  # the first is the horizon
-    slider.focus()
-    for _ in range(2):
-        slider.press("ArrowRight")  # 30% -> 40%
+    slide_to(page, page.get_by_role("slider", name="Target the top share of customers"), 40)
     see(page, "Target the top 40% by chance of buying")
 
     segments = page.get_by_text("Value segments").first
@@ -39,7 +49,7 @@ def test_value_page_backtest_and_value_segments(page) -> None:
     page.wait_for_timeout(1_500)
     screenshot(page, "21_value_segments")
 
-    horizon = page.get_by_role("slider").first
+    horizon = page.get_by_role("slider", name="Look ahead")
     horizon.scroll_into_view_if_needed()
     horizon.focus()
     horizon.press("ArrowRight")  # one step longer: the saved value segments follow
