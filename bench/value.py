@@ -1,7 +1,9 @@
 """Value and prediction benchmark (issue 12): ours vs the textbook model vs one-number baselines.
 
-On the Online Retail file and the sample store, for a horizon of a third of the history: cut at
-``reference - horizon``, fit on the orders before it, compare with what happened after. The textbook
+On the Online Retail file and the sample store (and two more real order histories of the corpus), for
+a horizon of a third of the history: cut at ``reference - horizon``, fit on the orders before it,
+compare with what happened after; each difference from the textbook with a 95% paired-bootstrap
+interval, so a gap of a few thousandths can be told from noise. The textbook
 model (BG/NBD + Gamma-Gamma by pymc-marketing, MAP) runs on the same RFM inputs in a child process,
 with the interpreter in ``CLV_PYTHON`` (pymc-marketing's pytensor wants an older numba than the app
 pins, so it lives in its own environment) or this one when pymc-marketing is importable here.
@@ -9,6 +11,7 @@ Then both fit on 1M seeded customers (target: ours at most 60 s on 2 cores).
 
     python -m bench value
     CLV_PYTHON=/path/to/clv-env/bin/python BENCH_VALUE_1M=0 python -m bench value
+    BENCH_VALUE_DATA="sample store" BENCH_VALUE_BOOTSTRAP=500 python -m bench value
 """
 
 from __future__ import annotations
@@ -79,14 +82,43 @@ def textbook(rfm: pd.DataFrame, horizon: float, size: bool = False) -> tuple[pd.
     return pred, times
 
 
+#: Real order histories of the corpus beside the checkout (issue 12 asks for the first two; the others
+#: are real files nobody here wrote: a pharmacy's 2018 sales and Tableau's Superstore orders).
+CORPUS = ROOT.parent / "shared" / "data" / "corpus" / "files"
+DATASETS = {
+    "Online Retail": [RETAIL],
+    "sample store": [ROOT / "sample_data" / "store" / f for f in ("orders.csv.gz", "customers.csv.gz")],
+    "pharmacy (corpus 02)": [CORPUS / "02_chaoyang_hospital_2018_sales.xlsx"],
+    "Superstore (corpus 08)": [CORPUS / "08_sample_superstore.xlsx"],
+}
+KEYS = ("auc", "pearson_purchases", "spearman_purchases", "pearson_spend", "spearman_spend", "top20_revenue")
+BOOTSTRAP = int(os.environ.get("BENCH_VALUE_BOOTSTRAP", "200"))
+
+
 def _dataset(name: str):
     from segmentation.dataset import SourceFile, load_dataset
 
-    if name == "Online Retail":
-        return load_dataset([SourceFile(RETAIL.name, RETAIL)], predictions=False)
-    store = ROOT / "sample_data" / "store"
-    files = [SourceFile(p.name, p) for p in (store / "orders.csv.gz", store / "customers.csv.gz")]
-    return load_dataset(files, predictions=False)
+    return load_dataset([SourceFile(p.name, p) for p in DATASETS[name]], predictions=False)
+
+
+def paired_bootstrap(
+    ours: pd.DataFrame, theirs: pd.DataFrame, actual: pd.DataFrame, rounds: int = BOOTSTRAP, seed: int = 0
+) -> pd.DataFrame:
+    """95% intervals of ours minus theirs on each of the six figures, customers resampled with
+    replacement (the same draw for both models): a difference whose interval holds 0 is noise."""
+    from segmentation.features import score_predictions
+
+    rng = np.random.default_rng(seed)
+    y = actual.reindex(ours.index).fillna(0.0)
+    diffs = []
+    for _ in range(rounds):
+        pick = rng.integers(0, len(ours), len(ours))
+        idx = pd.RangeIndex(len(pick))
+        a, b, yy = (frame.iloc[pick].set_axis(idx) for frame in (ours, theirs, y))
+        m_a, m_b = score_predictions("a", a, yy), score_predictions("b", b, yy)
+        diffs.append([getattr(m_a, k) - getattr(m_b, k) for k in KEYS])
+    low, high = np.nanpercentile(np.array(diffs), [2.5, 97.5], axis=0)
+    return pd.DataFrame({"low": low, "high": high}, index=list(KEYS))
 
 
 def compare(name: str) -> pd.DataFrame:
@@ -135,13 +167,32 @@ def compare(name: str) -> pd.DataFrame:
     offers = backtest_next_product(ds.con, ds.transactions, horizon_days=horizon, reference=reference)
     print(f"  next {offers.item}: hit rate at {offers.n} {offers.hit_rate:.1%} vs best sellers "
           f"{offers.popularity_hit_rate:.1%} ({offers.customers:,} returning customers)")  # fmt: skip
-    if "textbook" in table:
-        keys = ["AUC bought again", "Pearson purchases", "Spearman purchases", "Pearson spend",
-                "Spearman spend", "top 20% revenue"]  # fmt: skip
-        at_least = all(table.loc[k, "ours"] >= table.loc[k, "textbook"] - 1e-12 for k in keys)
-        better = sum(table.loc[k, "ours"] > table.loc[k, "textbook"] + 1e-12 for k in keys)
-        print(f"  target: ours >= textbook on all six: {at_least}; better on {better} of 6 (target >= 2)")
+    if pred is not None:
+        _judge(table, ds, features, cutoff, horizon, reference, pred.reindex(features.index), actual)
     return table
+
+
+def _judge(table, ds, features, cutoff, horizon, reference, theirs, actual) -> None:
+    """Issue 12's target on the point figures, then on the paired bootstrap: "short" only when the
+    interval of ours minus the textbook lies below 0, "better" only when it lies above."""
+    from segmentation.features import fit_value_model
+
+    names = dict(zip(KEYS, ["AUC bought again", "Pearson purchases", "Spearman purchases", "Pearson spend",
+                            "Spearman spend", "top 20% revenue"], strict=True))  # fmt: skip
+    point = table.loc[list(names.values()), "ours"] - table.loc[list(names.values()), "textbook"]
+    print(f"  target on the point figures: ours >= textbook on all six: {bool((point >= -1e-12).all())}; "
+          f"better on {int((point > 1e-12).sum())} of 6 (target >= 2)")  # fmt: skip
+    model, now, scale, *_ = fit_value_model(ds.con, ds.transactions, cutoff, horizon)  # as backtest_value
+    ci = paired_bootstrap(model.predict_frame(now, scale), theirs, actual)
+    verdict = np.where(ci["low"] > 0, "better", np.where(ci["high"] < 0, "short", "tie (noise)"))
+    for key, (low, high), word in zip(KEYS, ci.to_numpy(), verdict, strict=True):
+        print(
+            f"    ours - textbook, {names[key]:<18} {point[names[key]]:+.3f}  95% [{low:+.3f}, {high:+.3f}]  {word}"
+        )
+    print(
+        f"  target on the bootstrap ({BOOTSTRAP} paired resamples of customers): short on "
+        f"{int((verdict == 'short').sum())} of 6 (target 0); better on {int((verdict == 'better').sum())} of 6"
+    )
 
 
 def _parameters(rfm: pd.DataFrame, theirs: dict[str, float]) -> str:
@@ -223,7 +274,7 @@ def boosting_at_scale(
 
 
 def main() -> None:
-    for name in ("Online Retail", "sample store"):
+    for name in os.environ.get("BENCH_VALUE_DATA", ",".join(DATASETS)).split(","):
         compare(name)
     if os.environ.get("BENCH_VALUE_1M", "1") != "0":
         at_scale()
