@@ -31,8 +31,10 @@ pages = {
 page = st.navigation(pages, position="hidden")
 widgets.menu(pages)
 demo.follow_redirect()
-status = st.sidebar.container()
-try:
-    page.run()
-finally:  # after the page, so the status reflects what the page just loaded (even if it stopped early)
-    widgets.sidebar_status(status, state.current())
+# The status and the demo button come before the page: st.stop() in a page that lacks its input drops
+# everything drawn after it, and that page's message points to the demo button.
+status = st.sidebar.empty()
+widgets.sidebar_status(status, state.current())
+widgets.demo_button()
+page.run()
+widgets.sidebar_status(status, state.current())  # again, with what the page just loaded

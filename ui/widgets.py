@@ -52,26 +52,33 @@ def menu(sections: dict[str, list]) -> None:
 
 
 def sidebar_status(slot, dataset: Dataset | None) -> None:
-    from ui import demo, state  # local: demo imports compute, which imports state
+    """What is loaded and which segmentation is active, drawn into ``slot`` (an ``st.empty``): once
+    before the page, so a page that stops early still shows it, and again after, with what it loaded."""
+    from ui import state  # local: state imports this module's neighbours
 
-    with slot:
+    with slot.container():
         if dataset is None:
             st.caption("No data loaded yet.")
-        else:
-            table = dataset.table
-            st.caption(
-                f"**{len(table.frame):,} customers** loaded from {', '.join(f.name for f in dataset.files)}"
-            )
-            active = state.active()
-            if active is not None:
-                st.caption(f"Active segmentation: **{active.title}**")
-        st.button(
-            "▶ One-click demo",
-            key="sidebar_demo",
-            on_click=demo.run,
-            help="Loads the sample store and a ready segmentation, so you can start presenting at once.",
-            width="stretch",
+            return
+        st.caption(
+            f"**{len(dataset.table.frame):,} customers** loaded from {', '.join(f.name for f in dataset.files)}"
         )
+        active = state.active()
+        if active is not None:
+            st.caption(f"Active segmentation: **{active.title}**")
+
+
+def demo_button() -> None:
+    """The sidebar's one-click demo: on every page, whatever the page does (drawn before it runs)."""
+    from ui import demo  # local: demo imports compute, which imports state
+
+    st.sidebar.button(
+        "▶ One-click demo",
+        key="sidebar_demo",
+        on_click=demo.run,
+        help="Loads the sample store and a ready segmentation, so you can start presenting at once.",
+        width="stretch",
+    )
 
 
 def require_dataset() -> Dataset:

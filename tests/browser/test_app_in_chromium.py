@@ -29,6 +29,20 @@ def test_sample_loads_and_the_ledger_is_visible(page):
     screenshot(page, "01_data")
 
 
+def test_a_page_that_lacks_its_input_keeps_the_sidebar_and_its_demo_button(page):
+    """The page stops early (nothing loaded) and its message names the sidebar's demo button: the
+    sidebar still says what is loaded and offers the button, which then fills this very page."""
+    see(page, "Your customer data")
+    nav(page, "Profiles")
+    see(page, "Load your customer data first")
+    page.get_by_test_id("stSidebar").get_by_text("No data loaded yet.").wait_for(timeout=30_000)
+    page.get_by_test_id("stSidebar").get_by_role("button", name="One-click demo").click()
+    see(page, "Segment profiles")
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Active segmentation").wait_for(timeout=30_000)
+    assert "20,000 customers" in sidebar.inner_text()
+
+
 def test_whole_flow_from_demo_to_a_checked_download(page):
     page.get_by_role("button", name="One-click demo").click()
     see(page, "What to do")
