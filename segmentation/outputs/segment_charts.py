@@ -199,6 +199,37 @@ def heatmap_chart(heat: pd.DataFrame) -> alt.TopLevelMixin:
     return style(chart, "How segments differ", "100 is the average customer; blue is higher, red is lower")
 
 
+_PRIORITY_HEIGHT = 340
+_AREA = (80, 2400)  # bubble areas in square pixels, smallest to biggest revenue
+#: Labels are kept a line (14 px) apart on a plot drawn at least 190 px high (Streamlit fits the chart
+#: into its column, about 200 px on Profiles), and a label is taken to cover a third of the x range.
+_LINE, _LABEL_WIDTH = 14.0 / 190.0, 0.35
+
+
+def _nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 times a power of ten at or above ``value``: the axis's top."""
+    if not np.isfinite(value) or value <= 0:
+        return 1.0
+    power = 10.0 ** np.floor(np.log10(value))
+    return float(next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= value))
+
+
+def _spread_labels(x: np.ndarray, y: np.ndarray, top: float) -> np.ndarray:
+    """Label heights (in data units of the sqrt y axis from 0 to ``top``) that keep labels whose
+    x ranges meet at least a line apart: each label, from the top down, moves below those above it."""
+    x, y = np.nan_to_num(x), np.clip(np.nan_to_num(y), 0.0, top)
+    depth = 1 - np.sqrt(y / top)  # share of the plot's height from its top
+    span = max(float(x.max(initial=0.0)), 1.0) * _LABEL_WIDTH
+    placed: list[int] = []
+    at = depth.copy()
+    for i in np.argsort(depth, kind="stable"):
+        for j in sorted(placed, key=lambda k: at[k]):
+            if abs(x[i] - x[j]) < span and abs(at[i] - at[j]) < _LINE:
+                at[i] = at[j] + _LINE
+        placed.append(i)
+    return top * (1 - np.clip(at, 0.0, 1.0)) ** 2
+
+
 def priority_chart(profiles: pd.DataFrame) -> alt.TopLevelMixin:
     """Bubble per segment: size (customers) against value (revenue per customer), coloured by segment.
 
@@ -225,18 +256,29 @@ def priority_chart(profiles: pd.DataFrame) -> alt.TopLevelMixin:
         tips.append(alt.Tooltip("revenue_share:Q", title="Share of revenue", format=".1%"))
     if "priority" in data.columns:
         tips.append(alt.Tooltip("priority:O", title="Priority"))
+    top = _nice_ceiling(float(data["value_per_customer"].max(skipna=True) or 0.0))
+    data["label_at"] = _spread_labels(
+        data["size"].to_numpy(float), data["value_per_customer"].to_numpy(float), top
+    )
+    biggest = max(float(data["revenue"].clip(lower=0).max(skipna=True) or 0.0), 1e-9)
+    area = _AREA[0] + (_AREA[1] - _AREA[0]) * data["revenue"].clip(lower=0).fillna(0) / biggest
+    data["label_dx"] = np.sqrt(area / np.pi) + 5  # just clear of the bubble's edge
+    y_scale = alt.Scale(type="sqrt", domain=[0, top], nice=False)  # fixed, so labels can be placed in pixels
     base = alt.Chart(data).encode(
         x=alt.X("size:Q", title="Customers in the segment", scale=alt.Scale(zero=True)),
-        y=alt.Y(
-            "value_per_customer:Q", title="Revenue per customer", scale=alt.Scale(type="sqrt", zero=True)
-        ),
+        y=alt.Y("value_per_customer:Q", title="Revenue per customer", scale=y_scale),
     )
     bubbles = base.mark_circle(opacity=0.8, stroke="white", strokeWidth=1).encode(
-        size=alt.Size("revenue:Q", title="Revenue", scale=alt.Scale(range=[80, 2400]), legend=None),
+        size=alt.Size(
+            "revenue:Q", title="Revenue", scale=alt.Scale(domain=[0, biggest], range=_AREA), legend=None
+        ),
         color=alt.Color("segment:N", scale=segment_scale(names), title="Segment", legend=None),
         tooltip=tips,
     )
-    # Names beside the bubbles (not a legend): a projected slide must be readable without hovering.
-    labels = base.mark_text(align="left", dx=14, fontSize=11, color="#1F2937").encode(text="segment:N")
-    chart = alt.layer(bubbles, labels).properties(width="container", height=340)
+    # Names beside the bubbles (not a legend): a projected slide must be readable without hovering;
+    # moved up or down where two would overlap.
+    labels = base.mark_text(
+        align="left", dx=alt.ExprRef("datum.label_dx"), fontSize=11, color="#1F2937"
+    ).encode(y=alt.Y("label_at:Q", scale=y_scale), text="segment:N")
+    chart = alt.layer(bubbles, labels).properties(width="container", height=_PRIORITY_HEIGHT)
     return style(chart, "Where to focus", "Right means more customers, higher means more revenue each")

@@ -115,6 +115,31 @@ def test_priority_chart_bubbles(seg: Segmentation) -> None:
     assert "circle" in json.dumps(_find(spec, "mark"))
 
 
+def test_priority_chart_keeps_close_labels_a_line_apart() -> None:
+    """Two segments of about the same size and value (the demo's 'Loyal bargain hunters' and 'Young
+    mobile-first customers') had their names drawn over each other; a distant one stays by its bubble."""
+    profiles = pd.DataFrame(
+        {
+            "segment": ["Loyal bargain hunters", "Young mobile-first customers", "In-store big spenders"],
+            "customers": [3_300, 3_800, 2_100],
+            "revenue": [3_300 * 900.0, 3_800 * 905.0, 2_100 * 5_000.0],
+        }
+    )
+    spec = priority_chart(profiles).to_dict()
+    y_scale = next(s for s in _find(spec, "scale") if s.get("type") == "sqrt")
+    top = y_scale["domain"][1]
+    rows = {r["segment"]: r for r in _datasets(spec)[0]}
+
+    def pixels(value: float) -> float:  # from the top of a plot 190 px high, as Vega draws a sqrt scale
+        return 190 * (1 - np.sqrt(value / top))
+
+    loyal, young = rows["Loyal bargain hunters"], rows["Young mobile-first customers"]
+    assert abs(pixels(loyal["label_at"]) - pixels(young["label_at"])) >= 14 - 1e-9
+    big = rows["In-store big spenders"]
+    assert big["label_at"] == pytest.approx(big["value_per_customer"])
+    assert top >= big["value_per_customer"]
+
+
 def test_map_chart_has_brush_and_small_payload(seg: Segmentation) -> None:
     rng = np.random.default_rng(1)
     points = pd.DataFrame(
