@@ -39,10 +39,13 @@ $(NUMBA_WARM): segmentation/explain/embedding.py | $(APP_STAMP)
 run: install
 	$(VENV)/bin/streamlit run app.py
 
-# Browser tests need Debian's Chromium; on a fresh Debian machine (CI) install it.
+# Browser tests need Debian's Chromium, and a Chinese font so that screenshots of Chinese files can be
+# read (headless Chromium draws boxes without one); on a fresh Debian machine (CI) install them.
+BROWSER_PACKAGES := chromium fonts-wqy-microhei
 browser:
-	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && \
-	  (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q chromium)); } || true
+	@{ test -x $(CHROMIUM) && fc-list :lang=zh | grep -q . ; } || { command -v apt-get >/dev/null && \
+	  (apt-get install -y -q $(BROWSER_PACKAGES) >/dev/null 2>&1 || \
+	   (apt-get update -q && apt-get install -y -q $(BROWSER_PACKAGES))); } || true
 
 test: install $(DEV_STAMP) browser
 	$(VENV)/bin/lint-imports --no-cache
