@@ -12,6 +12,7 @@ Then both fit on 1M seeded customers (target: ours at most 60 s on 2 cores).
     python -m bench value
     CLV_PYTHON=/path/to/clv-env/bin/python BENCH_VALUE_1M=0 python -m bench value
     BENCH_VALUE_DATA="sample store" BENCH_VALUE_BOOTSTRAP=500 python -m bench value
+    BENCH_VALUE_DATA= python -m bench value                      # the 1M-customer fit only
 """
 
 from __future__ import annotations
@@ -275,7 +276,7 @@ def boosting_at_scale(
 
 
 def main() -> None:
-    for name in os.environ.get("BENCH_VALUE_DATA", ",".join(DATASETS)).split(","):
+    for name in filter(None, os.environ.get("BENCH_VALUE_DATA", ",".join(DATASETS)).split(",")):
         compare(name)
     if os.environ.get("BENCH_VALUE_1M", "1") != "0":
         at_scale()
