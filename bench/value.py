@@ -118,7 +118,8 @@ def paired_bootstrap(
         a, b, yy = (frame.iloc[pick].set_axis(idx) for frame in (ours, theirs, y))
         m_a, m_b = score_predictions("a", a, yy), score_predictions("b", b, yy)
         diffs.append([getattr(m_a, k) - getattr(m_b, k) for k in KEYS])
-    diffs = np.array(diffs)  # a figure undefined on a draw (no revenue in it, ...) is left out of its interval
+    # a figure undefined on a draw (no revenue in it, ...) is left out of its interval
+    diffs = np.array(diffs)
     low, high = np.nanpercentile(np.where(np.isfinite(diffs), diffs, np.nan), [2.5, 97.5], axis=0)
     return pd.DataFrame({"low": low, "high": high}, index=list(KEYS))
 
