@@ -12,11 +12,9 @@ from segmentation.outputs import (
     REACH_WORDS,
     GlobalControl,
     buying_rate,
-    campaign_zip,
     country_names,
     size_messages,
     to_csv_bytes,
-    to_xlsx_bytes,
 )
 from ui import compute, state, widgets
 
@@ -166,7 +164,7 @@ with lists:
     d1, d2, d3 = st.columns(3)
     d1.download_button(
         "Send list (CSV)",
-        lambda: to_csv_bytes(send),
+        lambda: compute.list_file(dataset, seg, "csv", reach=reach, **params),
         "send_list.csv",
         "text/csv",
         key="dl_csv",
@@ -175,7 +173,7 @@ with lists:
     )
     d2.download_button(
         "Send list (Excel)",
-        lambda: to_xlsx_bytes(send),
+        lambda: compute.list_file(dataset, seg, "xlsx", reach=reach, **params),
         "send_list.xlsx",
         key="dl_xlsx",
         on_click="ignore",
@@ -187,7 +185,7 @@ with lists:
     )
     d3.download_button(
         "Zip of all segments",
-        lambda: campaign_zip(audience, fmt),
+        lambda: compute.list_file(dataset, seg, f"zip_{fmt}", reach=reach, **params),
         "segments.zip",
         "application/zip",
         key="dl_zip",

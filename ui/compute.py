@@ -194,6 +194,23 @@ def audience(dataset: Dataset, seg: Segmentation, **params: Any) -> outputs.Audi
     return _audience(cache_key(dataset, "audience", text, seg=seg), text, dataset, seg)
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _list_file(key: CacheKey, kind: str, _audience: outputs.Audience) -> bytes:
+    if kind == "csv":
+        return outputs.to_csv_bytes(_audience.send())
+    if kind == "xlsx":
+        return outputs.to_xlsx_bytes(_audience.send())
+    return outputs.campaign_zip(_audience, kind.removeprefix("zip_"))  # type: ignore[arg-type]
+
+
+def list_file(dataset: Dataset, seg: Segmentation, kind: str, **params: Any) -> bytes:
+    """The audience's send list as ``kind`` "csv" or "xlsx", or its zip of send and hold-out files
+    ("zip_csv", "zip_xlsx"): written once per audience and shared by every session downloading it."""
+    text = json.dumps(params, sort_keys=True)
+    key = cache_key(dataset, "list_file", text, kind, seg=seg)
+    return _list_file(key, kind, audience(dataset, seg, **params))
+
+
 @st.cache_resource(max_entries=16, show_spinner="Preparing the platform file…")
 def _platform_file(key: CacheKey, platform: str, _audience: outputs.Audience):
     return outputs.platform_file(_audience, platform)

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from segmentation.errors import quote_relation
@@ -20,8 +21,16 @@ def best_offers(frame: pd.DataFrame, labels: pd.Series, n: int = 3) -> dict[obje
     columns = [c for c in frame.columns if c.startswith("next_product_")]
     if not columns:
         return {}
-    picks = frame[columns].stack().rename("item").reset_index(level=1, drop=True)
-    counts = picks.to_frame().join(labels.rename("segment")).value_counts(["segment", "item"])
+    # Column after column, each customer's segment beside their suggestion (no stacking of text cells,
+    # no join): rows without a segment or a suggestion are left out by value_counts.
+    segment = labels.reindex(frame.index).to_numpy()
+    pairs = pd.DataFrame(
+        {
+            "segment": np.tile(segment, len(columns)),
+            "item": pd.concat([frame[c] for c in columns], ignore_index=True),
+        }
+    )
+    counts = pairs.value_counts(["segment", "item"])
     sizes = labels.value_counts()
     out: dict[object, list[tuple[str, float]]] = {}
     for (segment, item), count in (

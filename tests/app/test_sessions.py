@@ -6,6 +6,7 @@ server do, so these tests exercise the same cache_resource entries a real server
 
 from __future__ import annotations
 
+import io
 import threading
 
 import numpy as np
@@ -113,3 +114,16 @@ def test_the_demo_gives_each_session_its_own_saved_segmentation() -> None:
     assert "Renamed in A only" in a.session_state["segmentations"][title].segmentation.names
     assert "Renamed in A only" not in b.session_state["segmentations"][title].segmentation.names
     assert "Renamed in A only" not in [t.value for t in b.text_input]
+
+
+def test_sessions_downloading_the_same_send_list_share_one_file(downloads) -> None:
+    a, b = start(), start()
+    a = goto(click(a, "sidebar_demo"), "export")
+    b = goto(click(b, "sidebar_demo"), "export")
+    file_a, file_b = downloads.bytes_of(a, "dl_csv"), downloads.bytes_of(b, "dl_csv")
+    assert file_a is file_b  # written once, shared read-only
+    sent = pd.read_csv(io.BytesIO(file_a), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    caption = next(c.value for c in a.caption if "in the send list" in c.value)
+    assert f"{len(sent):,} customers in the send list" in caption
+    shown_rows = a.dataframe[0].value.astype(str)  # the first 200 rows of the list, on screen
+    assert sent["customer_id"].head(200).tolist() == shown_rows["customer_id"].tolist()

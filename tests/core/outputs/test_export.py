@@ -180,3 +180,19 @@ def test_infinite_and_missing_values_are_blank_and_excel_does_not_raise() -> Non
     ws = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(df))).active
     assert [ws.cell(row=r, column=1).value for r in range(2, 6)] == [1.5, None, None, None]
     assert ws.cell(row=2, column=4).value is None
+
+
+@pytest.mark.parametrize("keep", [False, True])
+@pytest.mark.parametrize("dtype", ["str", "string", "object", "category"])
+def test_neutralise_gives_what_a_cell_by_cell_rewrite_gives(dtype: str, keep: bool) -> None:
+    """Only the cells needing care are rewritten; the column comes out as ``Series.map`` of the
+    cell rule would give it (same values, same dtype), for text held in every way pandas holds it."""
+    from segmentation.outputs.export import _finite, _safe_text
+
+    cells = ["", "a", "=1", "+447700900123", "-12.5", "x;=1", "x, -2", "@s", "\t=x", "\r1", "a\0b", "\0=1",
+             "'=", '"+x', "x| @", "ok -1", "中文", "1,5", "x;  =y", "-", None]  # fmt: skip
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame({"v": pd.Series(list(rng.choice(np.array(cells, dtype=object), 400)), dtype=dtype)})
+    s = df["v"].astype(object).where(df["v"].notna(), None) if dtype == "category" else df["v"]
+    expected = s.map(lambda v: _safe_text(v, keep) if isinstance(v, str) else _finite(v), na_action="ignore")
+    pd.testing.assert_series_equal(neutralise(df, keep_plain_numbers=keep)["v"], expected)
