@@ -63,10 +63,16 @@ seed = c2.number_input(
     help="The same seed draws the same holdout; the recipe saves it.",
 )
 consent = c3.checkbox(
-    "Only customers who agreed to marketing",
+    "Opted-in customers only",
     value="consent" in table.frame,
     disabled="consent" not in table.frame,
     key="consent_only",
+    help=(
+        "Only customers whose consent answer means yes (yes, subscribed, opted in, 是, 同意, ...); the "
+        "answers we do not know are listed below the lists."
+        if "consent" in table.frame
+        else "Your data has no consent column, so no customer is left out for consent."
+    ),
 )
 countries = country_names()
 country = c4.selectbox(

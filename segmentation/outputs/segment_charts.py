@@ -266,7 +266,12 @@ def priority_chart(profiles: pd.DataFrame) -> alt.TopLevelMixin:
     y_scale = alt.Scale(type="sqrt", domain=[0, top], nice=False)  # fixed, so labels can be placed in pixels
     base = alt.Chart(data).encode(
         x=alt.X("size:Q", title="Customers in the segment", scale=alt.Scale(zero=True)),
-        y=alt.Y("value_per_customer:Q", title="Revenue per customer", scale=y_scale),
+        y=alt.Y(
+            "value_per_customer:Q",
+            title="Revenue per customer",
+            scale=y_scale,
+            axis=alt.Axis(values=[top * t for t in (0, 0.1, 0.2, 0.5, 1)]),  # about evenly spaced on sqrt
+        ),
     )
     bubbles = base.mark_circle(opacity=0.8, stroke="white", strokeWidth=1).encode(
         size=alt.Size(
