@@ -137,7 +137,11 @@ class Audience:
             out.append(f"Phone numbers left out, never guessed: {n:,} {PHONE_PROBLEMS[problem]}.")
         if self.unknown_countries:
             named = ", ".join(f"'{c}' ({n:,})" for c, n in list(self.unknown_countries.items())[:5])
-            out.append(f"Countries we do not recognise: {named}.")
+            out.append(
+                f"Countries we do not recognise: {named}. Their customers' phone numbers are used only when "
+                "written with a country code (+44 …), and platform files get no country for them; write a "
+                "country name or a two-letter code (GB, JE, …) in your file to fix this."
+            )
         return out
 
 

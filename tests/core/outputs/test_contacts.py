@@ -10,6 +10,7 @@ import phonenumbers
 import pytest
 
 from segmentation.dataset import SourceFile, load_dataset
+from segmentation.outputs import build_audience
 from segmentation.outputs.contacts import (
     contact_details,
     country_code,
@@ -18,6 +19,7 @@ from segmentation.outputs.contacts import (
     parse_phone,
     read_consent,
 )
+from segmentation.segments import Segmentation
 
 # A hand-made customer file: phones written the way people type them, local and international, in
 # ten countries; the expected E.164 number of each worked out by hand from the national numbering plan.
@@ -75,6 +77,15 @@ def test_phones_from_ten_countries_digit_by_digit(details) -> None:
     assert phones["bad"] == "" and found.frame.loc["bad", "phone_problem"] == "invalid"
     assert found.unknown_countries == {"Narnia": 2}
     assert found.frame.loc["xx1", "country"] == ""  # an unknown country is never the default one
+
+
+def test_an_unknown_country_is_named_with_what_it_costs_and_how_to_fix_it(details) -> None:
+    table, found = details
+    everyone = Segmentation(pd.Series(0, index=table.frame.index, dtype="int64"), ("All",), "all")
+    messages = build_audience(table, everyone, contacts=found).messages()
+    (line,) = [m for m in messages if m.startswith("Countries we do not recognise")]
+    assert "'Narnia' (2)" in line
+    assert "only when written with a country code" in line and "two-letter code" in line
 
 
 def test_defects_of_the_hand_made_normaliser_are_gone() -> None:
