@@ -23,10 +23,10 @@ def best_offers(frame: pd.DataFrame, labels: pd.Series, n: int = 3) -> dict[obje
         return {}
     # Column after column, each customer's segment beside their suggestion (no stacking of text cells,
     # no join): rows without a segment or a suggestion are left out by value_counts.
-    segment = labels.reindex(frame.index).to_numpy()
+    segment_of = labels.reindex(frame.index).to_numpy()
     pairs = pd.DataFrame(
         {
-            "segment": np.tile(segment, len(columns)),
+            "segment": np.tile(segment_of, len(columns)),
             "item": pd.concat([frame[c] for c in columns], ignore_index=True),
         }
     )

@@ -114,7 +114,7 @@ def _safe_column(s: pd.Series, keep_plain_numbers: bool) -> pd.Series:
             lambda v: _safe_text(v, keep_plain_numbers) if isinstance(v, str) else _finite(v),
             na_action="ignore",
         )
-    cells = s.to_numpy(dtype=object, na_value=None, copy=True)
+    cells = s.to_numpy(dtype=object, na_value=None, copy=True)  # type: ignore[call-overload]  # stubs lack None
     care = pc.fill_null(pc.match_substring_regex(pa.array(cells, pa.string()), _NEEDS_CARE), False)
     rows = np.flatnonzero(care.to_numpy(zero_copy_only=False))
     if len(rows):
