@@ -152,8 +152,9 @@ with lists:
         format_func=lambda r: "Every customer" if r == "any" else f"Customers with a usable {REACH_WORDS[r]}",
         key="export_reach",
     )
+    wanted = {**params, "reach": reach}
     with widgets.friendly_errors("Preparing the list"):
-        audience = compute.audience(dataset, seg, reach=reach, **params)
+        audience = compute.audience(dataset, seg, **wanted)
     send = audience.send()
     st.caption(
         f"{len(send):,} customers in the send list from {len(chosen)} segments"
@@ -170,7 +171,7 @@ with lists:
     d1, d2, d3 = st.columns(3)
     d1.download_button(
         "Send list (CSV)",
-        lambda: compute.list_file(dataset, seg, "csv", reach=reach, **params),
+        lambda: compute.list_file(dataset, seg, "csv", **wanted),
         "send_list.csv",
         "text/csv",
         key="dl_csv",
@@ -179,7 +180,7 @@ with lists:
     )
     d2.download_button(
         "Send list (Excel)",
-        lambda: compute.list_file(dataset, seg, "xlsx", reach=reach, **params),
+        lambda: compute.list_file(dataset, seg, "xlsx", **wanted),
         "send_list.xlsx",
         key="dl_xlsx",
         on_click="ignore",
@@ -191,7 +192,7 @@ with lists:
     )
     d3.download_button(
         "Zip of all segments",
-        lambda: compute.list_file(dataset, seg, f"zip_{fmt}", reach=reach, **params),
+        lambda: compute.list_file(dataset, seg, f"zip_{fmt}", **wanted),
         "segments.zip",
         "application/zip",
         key="dl_zip",
