@@ -19,20 +19,21 @@ widgets.lead(
 )
 
 overview = profiles_frame(profiles)
+measure = profiles[0].measure if profiles else "revenue"  # orders when the data has no prices
 left, right = st.columns([3, 2])
 with left:
     widgets.chart(cache_key(dataset, "priority_chart", seg=seg), lambda: priority_chart(overview))
 right.dataframe(
     overview,
-    column_order=["segment", "revenue_share", "priority"],
+    column_order=["segment", "value_share", "priority"],
     hide_index=True,
     width="stretch",
     key="profiles_overview",
     column_config={
         "segment": "Segment",
         "customers": st.column_config.NumberColumn("Customers", format="localized"),
-        "revenue_share": st.column_config.ProgressColumn(
-            "Revenue %", format="percent", min_value=0, max_value=1, width="small"
+        "value_share": st.column_config.ProgressColumn(
+            f"{measure.capitalize()} %", format="percent", min_value=0, max_value=1, width="small"
         ),
         "priority": st.column_config.NumberColumn(
             "Priority", help="0-100: where effort pays most", width="small"
@@ -67,7 +68,7 @@ for p in sorted(profiles, key=lambda p: -p.priority):
             )
             m1, m2, m3 = st.columns(3)
             m1.metric("Customers", f"{p.size:,}", help=f"{p.share:.1%} of all customers")
-            m2.metric("Share of revenue", f"{p.revenue_share:.0%}")
+            m2.metric(f"Share of {p.measure}", f"{p.value_share:.0%}")
             m3.metric("Priority", f"{p.priority}/100", help=p.priority_why)
             st.markdown(p.description)
             st.markdown("**What to do**\n" + "\n".join(f"- {a}" for a in p.actions))

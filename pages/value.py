@@ -4,7 +4,7 @@ shop's own orders), ready value segments and the next products to offer."""
 import streamlit as st
 
 from segmentation import recipe
-from segmentation.dataset import horizons
+from segmentation.dataset import Dataset, horizons
 from segmentation.outputs import calibration_chart, reach_chart
 from segmentation.segmenters import RULE_SETS, default_criteria, value_summary
 from ui import compute, data, state, widgets
@@ -58,6 +58,48 @@ if done := st.session_state.pop("value_horizon_moved", None):
         f"Predictions now look {days} days ahead." + (f" Saved segmentations: {changes}." if moved else "")
     )
 
+
+def value_segments(dataset: Dataset, horizon: int) -> None:
+    """The value x risk grid or predicted-value tiers, with what to do and a button to use them."""
+    spec = state.criteria() or default_criteria(dataset.table)
+    name = st.radio("Ready rule set", ["value_risk", "clv_tiers"], horizontal=True, key="value_rules",
+                    format_func=lambda k: RULE_SETS[k].label)  # fmt: skip
+    st.caption(RULE_SETS[name].description)
+    rec = recipe.Recipe(name, criteria=spec.to_dict(), mappings=dataset.mappings)
+    with widgets.friendly_errors("Applying the rules"):
+        seg = compute.segment(dataset, rec)
+    profiles = {p.code: p for p in compute.profiles_for(dataset, seg)}
+    summary = value_summary(dataset.table, seg)
+    st.dataframe(
+        summary,
+        hide_index=True,
+        width="stretch",
+        key="value_segments",
+        column_config={
+            "segment": "Segment",
+            "customers": st.column_config.NumberColumn("Customers", format="localized"),
+            "spend_so_far": st.column_config.NumberColumn("Spend so far", format="localized"),
+            "predicted_spend": st.column_config.NumberColumn(
+                f"Predicted spend, next {horizon} days", format="localized"
+            ),
+            "churn_probability": st.column_config.ProgressColumn(
+                "Chance of leaving", format="percent", min_value=0, max_value=1
+            ),
+        },
+    )
+    st.markdown(
+        "**What to do**\n"
+        + "\n".join(
+            f"- **{p.name}**: {'; '.join(p.actions)}" for p in profiles.values() if p.size and p.actions
+        )
+    )
+    if st.button("Use these segments", type="primary", key="value_save"):
+        state.save(state.SavedSegmentation(RULE_SETS[name].label, seg, recipe.with_fitted(rec, seg), spec))
+        st.success(
+            f"**{RULE_SETS[name].label}** is now your active segmentation (Profiles, Map and Export use it)."
+        )
+
+
 with widgets.friendly_errors("Testing the predictions"):
     bt = compute.value_backtest(dataset, horizon)
 ours, recency = bt.by_name("ours"), bt.by_name("recency only")
@@ -79,13 +121,17 @@ m[0].metric(
 m[1].metric("Buyers ranked first", f"{ours.auc:.0%}", help="Chance a returning customer is ranked above one "
             f"who did not return (50% is a coin toss; days since last purchase alone: {recency.auc:.0%}).")  # fmt: skip
 m[2].metric("Orders: predicted vs actual", f"{ours.pearson_purchases:.2f}", help="Correlation, 1 = perfect.")
-m[3].metric("Spend: predicted vs actual", f"{ours.pearson_spend:.2f}", help="Correlation, 1 = perfect.")
-m[4].metric("Top 10% / 20%: revenue", f"{ours.top10_revenue:.0%} / {ours.top20_revenue:.0%}",
-            help="Share of the period's revenue from the customers predicted to spend most.")  # fmt: skip
-st.markdown(
-    f"Of the customers we rank in the top 20%, **{ours.top20_bought:.0%} bought again**; they brought "
-    f"**{ours.top20_revenue:.0%}** of the revenue of {period}."
-)
+spend_known = "predicted_spend" in dataset.table.frame  # orders without prices have no spend
+NO_PRICES = "Your orders carry no prices or amounts, so spend is not predicted."
+if spend_known:
+    m[3].metric("Spend: predicted vs actual", f"{ours.pearson_spend:.2f}", help="Correlation, 1 = perfect.")
+    m[4].metric("Top 10% / 20%: revenue", f"{ours.top10_revenue:.0%} / {ours.top20_revenue:.0%}",
+                help="Share of the period's revenue from the customers predicted to spend most.")  # fmt: skip
+else:
+    m[3].metric("Spend: predicted vs actual", "—", help=NO_PRICES)
+    m[4].metric("Top 10% / 20%: revenue", "—", help=NO_PRICES)
+revenue = f"; they brought **{ours.top20_revenue:.0%}** of the revenue of {period}" if spend_known else ""
+st.markdown(f"Of the customers we rank in the top 20%, **{ours.top20_bought:.0%} bought again**{revenue}.")
 
 left, right = st.columns(2)
 with left:
@@ -100,8 +146,8 @@ with left:
         cache_key(dataset, "reach_chart", horizon, share), lambda: reach_chart(ours.buyers_reached, share)
     )
 with right:
-    what = st.radio("Compare", ["purchases", "spend"], horizontal=True, key="value_calibration",
-                    format_func={"purchases": "Orders", "spend": "Spend"}.get)  # fmt: skip
+    what = st.radio("Compare", ["purchases", "spend"] if spend_known else ["purchases"], horizontal=True,
+                    key="value_calibration", format_func={"purchases": "Orders", "spend": "Spend"}.get)  # fmt: skip
     widgets.chart(
         cache_key(dataset, "calibration_chart", horizon, what),
         lambda: calibration_chart(ours.calibration, what),
@@ -117,41 +163,11 @@ with st.expander("Which model, and why", expanded=True):
     )
 
 st.subheader("Value segments")
-spec = state.criteria() or default_criteria(dataset.table)
-name = st.radio("Ready rule set", ["value_risk", "clv_tiers"], horizontal=True, key="value_rules",
-                format_func=lambda k: RULE_SETS[k].label)  # fmt: skip
-st.caption(RULE_SETS[name].description)
-rec = recipe.Recipe(name, criteria=spec.to_dict(), mappings=dataset.mappings)
-with widgets.friendly_errors("Applying the rules"):
-    seg = compute.segment(dataset, rec)
-profiles = {p.code: p for p in compute.profiles_for(dataset, seg)}
-summary = value_summary(dataset.table, seg)
-st.dataframe(
-    summary,
-    hide_index=True,
-    width="stretch",
-    key="value_segments",
-    column_config={
-        "segment": "Segment",
-        "customers": st.column_config.NumberColumn("Customers", format="localized"),
-        "spend_so_far": st.column_config.NumberColumn("Spend so far", format="localized"),
-        "predicted_spend": st.column_config.NumberColumn(
-            f"Predicted spend, next {horizon} days", format="localized"
-        ),
-        "churn_probability": st.column_config.ProgressColumn(
-            "Chance of leaving", format="percent", min_value=0, max_value=1
-        ),
-    },
-)
-st.markdown(
-    "**What to do**\n"
-    + "\n".join(f"- **{p.name}**: {'; '.join(p.actions)}" for p in profiles.values() if p.size and p.actions)
-)
-if st.button("Use these segments", type="primary", key="value_save"):
-    state.save(state.SavedSegmentation(RULE_SETS[name].label, seg, recipe.with_fitted(rec, seg), spec))
-    st.success(
-        f"**{RULE_SETS[name].label}** is now your active segmentation (Profiles, Map and Export use it)."
-    )
+if spend_known:
+    value_segments(dataset, horizon)
+else:
+    st.info(f"{NO_PRICES} Value segments sort customers by spend; Lifecycle stages on the Segments page "
+            "use orders alone.")  # fmt: skip
 
 st.subheader("Next products to offer")
 with widgets.friendly_errors("Testing the product suggestions"):

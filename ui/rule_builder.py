@@ -11,8 +11,8 @@ from segmentation.catalog import CustomerTable
 from segmentation.dataset import Dataset
 from segmentation.segmenters import Condition, Rule, usable_features
 from ui import compute
+from ui.state import RULE_DRAFTS
 
-RULES = "custom_rules"
 OP_LABELS = {
     ">": "more than",
     ">=": "at least",
@@ -27,11 +27,11 @@ OP_LABELS = {
 }
 
 
-def _starter(table: CustomerTable) -> list[dict]:
-    """Two example rules on the facts this table has, so the builder never starts empty."""
+def _starter(table: CustomerTable, usable: set[str]) -> list[dict]:
+    """Two example rules on the facts this table can segment by, so the builder never starts empty."""
     frame = table.frame
     out = []
-    if "monetary" in frame:
+    if "monetary" in usable:
         out.append(
             {
                 "name": "Big spenders",
@@ -45,7 +45,7 @@ def _starter(table: CustomerTable) -> list[dict]:
                 ],
             }
         )
-    if "recency_days" in frame:
+    if "recency_days" in usable:
         out.append(
             {
                 "name": "Gone quiet",
@@ -85,7 +85,7 @@ def edit(dataset: Dataset) -> list[Rule]:
     numeric = {f.name for f in features if f.kind in ("numeric", "boolean")}
     by_label = {v: k for k, v in labels.items()}
     op_by_label = {v: k for k, v in OP_LABELS.items()}
-    drafts = st.session_state.setdefault(RULES, _starter(table))
+    drafts = st.session_state.setdefault(RULE_DRAFTS, _starter(table, set(labels)))
 
     st.caption(
         "Each customer joins the first rule they match (top to bottom); everyone else forms the last segment."
@@ -138,6 +138,9 @@ def edit(dataset: Dataset) -> list[Rule]:
             )
             conditions = []
             for row in edited.dropna(subset=["Fact", "Comparison"]).itertuples(index=False):
+                if row.Fact not in by_label:  # a rule drafted on other data
+                    errors.append(f"{draft['name']}: this data has no '{row.Fact}'; pick another fact.")
+                    continue
                 feature, op = by_label[row.Fact], op_by_label[row.Comparison]
                 try:
                     conditions.append(Condition(feature, op, _parse(row.Value, op, feature in numeric)))

@@ -21,6 +21,7 @@ SAVED = "segmentations"
 ACTIVE = "active_segmentation"
 MEASUREMENT = "measurement"
 GLOBAL_CONTROL = "global_control"
+RULE_DRAFTS = "custom_rules"  # the rule builder's drafts name facts of one data set
 
 
 @dataclass
@@ -41,7 +42,7 @@ def current() -> Dataset | None:
 def set_dataset(dataset: Dataset) -> None:
     """A new customer table invalidates everything built on the old one."""
     st.session_state[DATASET] = st.session_state[LOADED] = dataset
-    for key in (CRITERIA, SAVED, ACTIVE, MEASUREMENT, GLOBAL_CONTROL):
+    for key in (CRITERIA, SAVED, ACTIVE, MEASUREMENT, GLOBAL_CONTROL, RULE_DRAFTS):
         st.session_state.pop(key, None)
 
 

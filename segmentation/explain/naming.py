@@ -219,9 +219,16 @@ def plays_for(name: str, traits: tuple[Trait, ...], is_rule: bool) -> tuple[str,
 
 
 def describe(
-    size: int, share: float, revenue_share: float, name: str, traits: tuple[Trait, ...], is_rule: bool
+    size: int,
+    share: float,
+    value_share: float,
+    name: str,
+    traits: tuple[Trait, ...],
+    is_rule: bool,
+    measure: str = "revenue",
 ) -> str:
-    first = f"{size:,} customers ({share:.0%} of all) who bring {revenue_share:.0%} of revenue."
+    verb = "bring" if measure == "revenue" else "place"
+    first = f"{size:,} customers ({share:.0%} of all) who {verb} {value_share:.0%} of {measure}."
     if is_rule and name in RULE_DESCRIPTIONS:
         return f"{first} {RULE_DESCRIPTIONS[name]}"
     if not traits:

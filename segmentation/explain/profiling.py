@@ -35,7 +35,7 @@ class SegmentProfile:
     segment_name: str
     size: int
     share: float
-    revenue: float
+    revenue: float  # NaN when the data has no prices
     revenue_share: float
     traits: tuple[Trait, ...]
     top_categories: tuple[tuple[str, float], ...]
@@ -46,6 +46,10 @@ class SegmentProfile:
     actions: tuple[str, ...] = ()
     priority: int = 0
     priority_why: str = ""
+    #: What the segment's worth is counted in: "revenue", or "orders" when the data has no prices.
+    measure: str = "revenue"
+    value: float = 0.0
+    value_share: float = 0.0
 
 
 _WEIGHTS = {"size": 0.35, "value": 0.45, "risk": 0.2}
@@ -65,7 +69,7 @@ def _risk(table: CustomerTable, mask: np.ndarray, plays: tuple[str, ...]) -> flo
 
 
 def _priority(
-    size_share: float, value_share: float, risk: float, biggest: tuple[float, float]
+    size_share: float, value_share: float, risk: float, biggest: tuple[float, float], measure: str
 ) -> tuple[int, str]:
     parts = {
         "size": size_share / max(biggest[0], 1e-9),
@@ -73,7 +77,7 @@ def _priority(
         "risk": risk,
     }
     score = round(100 * sum(_WEIGHTS[k] * min(v, 1.0) for k, v in parts.items()))
-    why = f"{size_share:.0%} of your customers and {max(value_share, 0):.0%} of revenue"
+    why = f"{size_share:.0%} of your customers and {max(value_share, 0):.0%} of {measure}"
     why += "; many may be about to leave." if risk >= 0.5 else "."
     return score, why[0].upper() + why[1:]
 
@@ -133,7 +137,8 @@ def profile_segments(
         Any segmentation; rule segmentations (RFM grids, tiers, ...) keep their names and get
         descriptions and actions keyed by name, others get names generated from their traits.
     value
-        Column summed as revenue (missing: revenue is reported as 0).
+        Column summed as revenue. Without it (orders without prices) revenue is NaN and the segments'
+        worth is counted in orders (``frequency``).
 
     Returns
     -------
@@ -142,10 +147,8 @@ def profile_segments(
     frame = table.frame.reindex(segmentation.labels.index)
     table = CustomerTable(frame, table.catalog, table.reference_date, table.notes)
     codes = segmentation.labels.to_numpy()
-    revenue_col = (
-        frame[value].astype(float).fillna(0) if value in frame else pd.Series(0.0, index=frame.index)
-    )
-    total_rev, n = float(revenue_col.sum()), max(len(frame), 1)
+    worth, measure = _worth(frame, value)
+    total, n = float(worth.sum()), max(len(frame), 1)
     is_rule = segmentation.method in RULE_METHODS
     masks = [codes == c for c in range(len(segmentation.names))]
     contrast = Contrast(table)
@@ -153,14 +156,15 @@ def profile_segments(
     keep_names = is_rule or segmentation.params.get("named", False)
     names = list(segmentation.names) if keep_names else name_segments(frame, masks, traits)
     shares = [m.sum() / n for m in masks]
-    revs = [float(revenue_col[m].sum()) for m in masks]
-    rev_shares = [r / total_rev if total_rev else 0.0 for r in revs]
-    biggest = (max(shares, default=1.0), max(max(rev_shares, default=0.0), 1e-9))
+    values = [float(worth[m].sum()) for m in masks]
+    value_shares = [v / total if total else 0.0 for v in values]
+    biggest = (max(shares, default=1.0), max(max(value_shares, default=0.0), 1e-9))
+    known = measure == "revenue"
     profiles = []
     for code, mask in enumerate(masks):
         plays = plays_for(names[code], traits[code], is_rule)
         risk = _risk(table, mask, plays) if mask.any() else 0.0
-        score, why = _priority(shares[code], rev_shares[code], risk, biggest)
+        score, why = _priority(shares[code], value_shares[code], risk, biggest, measure)
         profiles.append(
             SegmentProfile(
                 code=code,
@@ -168,22 +172,40 @@ def profile_segments(
                 segment_name=segmentation.names[code],
                 size=int(mask.sum()),
                 share=float(shares[code]),
-                revenue=revs[code],
-                revenue_share=float(rev_shares[code]),
+                revenue=values[code] if known else float("nan"),
+                revenue_share=value_shares[code] if known else float("nan"),
                 traits=traits[code],
                 top_categories=_mix(frame, mask, table, "share_cat_", "favourite_category"),
                 channels=_mix(frame, mask, table, "share_ch_", "preferred_channel"),
                 places=_mix(frame, mask, table, "\0", "region" if "region" in frame else "country"),
                 demographics=_demographics(frame, mask),
                 description=describe(
-                    int(mask.sum()), shares[code], rev_shares[code], names[code], traits[code], is_rule
+                    int(mask.sum()),
+                    shares[code],
+                    value_shares[code],
+                    names[code],
+                    traits[code],
+                    is_rule,
+                    measure,
                 ),
                 actions=tuple(PLAYBOOK[p] for p in plays),
                 priority=score,
                 priority_why=why,
+                measure=measure,
+                value=values[code],
+                value_share=value_shares[code],
             )
         )
     return profiles
+
+
+def _worth(frame: pd.DataFrame, value: str) -> tuple[pd.Series, str]:
+    """Each customer's worth and what it is counted in: ``value`` as revenue, else orders."""
+    if value in frame:
+        return frame[value].astype(float).fillna(0), "revenue"
+    if "frequency" in frame:
+        return frame["frequency"].astype(float).fillna(0), "orders"
+    return pd.Series(0.0, index=frame.index), "revenue"
 
 
 def generated_names(table: CustomerTable, segmentation: Segmentation) -> list[str]:
@@ -205,6 +227,9 @@ def profiles_frame(profiles: list[SegmentProfile]) -> pd.DataFrame:
             "share": p.share,
             "revenue": p.revenue,
             "revenue_share": p.revenue_share,
+            "measure": p.measure,
+            "value": p.value,
+            "value_share": p.value_share,
             "priority": p.priority,
             "why": p.priority_why,
             "description": p.description,

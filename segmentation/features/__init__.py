@@ -45,7 +45,6 @@ from segmentation.features.value import (
     ValuePrediction,
     fit_value_model,
     predict_value,
-    with_value,
 )
 
 __all__ = [
@@ -84,5 +83,4 @@ __all__ = [
     "slug",
     "textbook_available",
     "with_predictions",
-    "with_value",
 ]

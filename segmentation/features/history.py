@@ -115,6 +115,11 @@ def history_outcomes(
     return frame.set_index(frame["customer_id"].astype(str))[["purchases", "spend"]]
 
 
+def spend_known(con: duckdb.DuckDBPyConnection, transactions: str) -> bool:
+    """Whether any order line has an amount (a history of quantities without prices has none)."""
+    return bool(con.execute(f"SELECT count(amount) > 0 FROM {quote_relation(transactions)}").fetchall()[0][0])
+
+
 @dataclass(frozen=True)
 class HistoryCheck:
     """Is there enough history to predict the horizon? ``level``: "enough", "thin" or "too thin"."""

@@ -329,6 +329,13 @@ def _finish(frame: pd.DataFrame, has_time: bool, notes: list[str]) -> pd.DataFra
     frame["preferred_weekday"] = pd.Categorical.from_codes(
         codes, dtype=pd.CategoricalDtype(list(WEEKDAYS), ordered=True)
     )
+    if frame["monetary"].isna().all() and len(frame):  # no amount nor price anywhere: spend unknown, not 0
+        frame = frame.drop(columns="monetary")
+        notes.append(
+            "The order history has no prices or amounts, so spend is unknown: orders are counted, "
+            "and spend-based criteria (spend, RFM, loyalty and value tiers, predicted spend) are left out. "
+            "Map a price or amount column on the Data page to use them."
+        )
     for column in ("frequency", "monetary", "units", "n_categories"):
         if column in frame:
             frame[column] = frame[column].fillna(0.0)

@@ -21,6 +21,7 @@ MAX_DEFAULT_HORIZON = 365
 _SPEND_NOTE = (
     "Within the forecast horizon; 8 in 10 customers like this one spend between the low and high figures."
 )
+_SPEND_COLUMNS = ("predicted_spend", "spend_low", "spend_high")
 #: Catalog entries of the value and risk columns, in the order the app shows them.
 PREDICTED_FEATURES: tuple[Feature, ...] = (
     Feature("expected_purchases", "predictive", "Expected orders", unit="orders",
@@ -94,8 +95,9 @@ def with_predictions(
     added: list[Feature] = []
     parts: list[pd.DataFrame] = []
     if prediction is not None:
-        added += PREDICTED_FEATURES
-        parts.append(prediction.scores[[f.name for f in PREDICTED_FEATURES]])
+        spend_unknown = prediction.scores["predicted_spend"].isna().all()  # orders without prices
+        added += [f for f in PREDICTED_FEATURES if not (spend_unknown and f.name in _SPEND_COLUMNS)]
+        parts.append(prediction.scores[[f.name for f in added]])
     if offers is not None:
         picks, item = offers
         added += _offer_features(item, picks.shape[1])

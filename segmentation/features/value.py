@@ -19,7 +19,6 @@ import pandas as pd
 from scipy.stats import pearsonr, spearmanr
 from sklearn.metrics import roc_auc_score
 
-from segmentation.catalog import CustomerTable, Feature
 from segmentation.errors import quote_relation
 from segmentation.features.history import (
     MIN_TRAIN_CUSTOMERS,
@@ -29,6 +28,7 @@ from segmentation.features.history import (
     history_features,
     history_outcomes,
     history_span,
+    spend_known,
 )
 from segmentation.features.value_model import ValueModel
 
@@ -247,6 +247,11 @@ def predict_value(
     scores["next_order_date"] = next_order_dates(cutoff, raw["expected_purchases"], horizon_days)
     scores["avg_days_between_orders"] = now["mean_gap_days"]
     scores["prediction_note"] = customer_notes(now, horizon_days)
+    if not spend_known(con, transactions):  # spend unknown, not 0
+        scores[["predicted_spend", "spend_low", "spend_high"]] = np.nan
+        notes.append(
+            "The orders carry no prices, so spend is not predicted: only orders and the chance of leaving."
+        )
     return ValuePrediction(
         scores[list(VALUE_COLUMNS)], cutoff, int(horizon_days), round(horizon_days / scale), check, model,
         tuple(notes),
@@ -260,24 +265,3 @@ def next_order_dates(cutoff: pd.Timestamp, expected: pd.Series, horizon_days: fl
         np.ceil(days.clip(upper=2 * horizon_days + 1)), unit="D"
     )
     return dates.where(days <= 2 * horizon_days)
-
-
-#: Catalog entries of the value columns a table gets from :func:`with_value` (family "predictive").
-VALUE_FEATURES: tuple[Feature, ...] = (
-    Feature("expected_purchases", "predictive", "Expected orders", unit="orders",
-            description="Orders the customer is expected to place within the forecast horizon."),
-    Feature("predicted_spend", "predictive", "Predicted spend", unit="currency",
-            description="Spend expected within the forecast horizon (customer value for the horizon)."),
-    Feature("churn_probability", "predictive", "Chance of leaving", unit="share",
-            description="Estimated chance that the customer places no order within the forecast horizon."),
-)  # fmt: skip
-
-
-def with_value(table: CustomerTable, prediction: ValuePrediction) -> CustomerTable:
-    """A copy of ``table`` with expected orders, predicted spend and chance of leaving (customers
-    with no order before the cut get none) and their catalog entries."""
-    names = [f.name for f in VALUE_FEATURES]
-    frame = table.frame.drop(columns=[c for c in names if c in table.frame.columns])
-    frame = frame.join(prediction.scores[names].reindex(frame.index))
-    catalog = tuple(f for f in table.catalog if f.name not in names) + VALUE_FEATURES
-    return CustomerTable(frame, catalog, table.reference_date, table.notes)

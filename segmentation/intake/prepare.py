@@ -186,7 +186,7 @@ def _staged_sql(raw: Any, mapping: Any, source: str, drop_zero_price: bool, rate
                  WHEN NOT {plausible_sql("ts")} THEN {code["implausible_date"]}
                  WHEN {has_amount} AND (amount IS NULL OR isnan(amount) OR isinf(amount)) THEN {code["amount_not_number"]}
                  WHEN {zero} THEN {code["zero_price"]} END::UTINYINT AS reason
-        FROM (SELECT *, (coalesce(quantity < 0, false) OR amount < 0 OR coalesce({cancelled}, false)) AS is_return
+        FROM (SELECT *, (coalesce(quantity < 0, false) OR coalesce(amount < 0, false) OR coalesce({cancelled}, false)) AS is_return
         FROM (SELECT * EXCLUDE (amount), {"amount" if col("amount") else "quantity * unit_price"} AS amount
         FROM (SELECT {_text_sql(col("customer_id"))} AS customer_id, {order} AS order_id, {date} AS ts,
                      {qty} AS quantity, {price} AS unit_price, {amount} AS amount{extras},

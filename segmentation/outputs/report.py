@@ -148,8 +148,10 @@ def _segment_section(p: Mapping[str, Any], colour: str) -> str:
         facts.append(f"<span><b>{_int(size)}</b> customers</span>")
     if p.get("share") is not None:
         facts.append(f"<span><b>{_pct(p['share'])}</b> of customers</span>")
-    if p.get("revenue_share") is not None:
-        facts.append(f"<span><b>{_pct(p['revenue_share'])}</b> of revenue</span>")
+    measure = p.get("measure", "revenue")
+    share = p.get("value_share", p.get("revenue_share"))
+    if share is not None and pd.notna(share):
+        facts.append(f"<span><b>{_pct(share)}</b> of {_e(measure)}</span>")
     prio = p.get("priority")
     # profiling scores priority 0-100; rule-based or hand-made profiles may say "High"
     label = f"Priority score {int(prio)}/100" if isinstance(prio, int | float) else f"Priority: {_e(prio)}"

@@ -234,49 +234,56 @@ def priority_chart(profiles: pd.DataFrame) -> alt.TopLevelMixin:
     """Bubble per segment: size (customers) against value (revenue per customer), coloured by segment.
 
     ``profiles`` has ``name`` or ``segment``, ``size`` or ``customers`` and ``revenue`` (total); optional
-    ``revenue_share`` and ``priority`` go to the tooltip.
+    ``revenue_share`` and ``priority`` go to the tooltip. With ``measure`` "orders" (profiling's
+    ``profiles_frame`` of data without prices), ``value`` and ``value_share`` count orders instead.
     """
     name_col = "name" if "name" in profiles.columns else "segment"
     if "size" not in profiles.columns and "customers" in profiles.columns:
         profiles = profiles.rename(columns={"customers": "size"})  # profiling.profiles_frame naming
-    require_columns(profiles, [name_col, "size", "revenue"], "priority")
-    extra = [c for c in ("revenue_share", "priority") if c in profiles.columns]
-    data = plain_columns(profiles, [name_col, "size", "revenue", *extra]).rename(
-        columns={name_col: "segment"}
-    )
-    data["value_per_customer"] = data["revenue"] / data["size"].where(data["size"] > 0)
-    names = segment_names(data)
+    measure = "revenue"
+    if "measure" in profiles.columns and (profiles["measure"] == "orders").any():
+        measure = "orders"
+        require_columns(profiles, [name_col, "size", "value"], "priority")
+        profiles = profiles.drop(columns=["revenue", "revenue_share"], errors="ignore")
+    else:
+        require_columns(profiles, [name_col, "size", "revenue"], "priority")
+        profiles = profiles.drop(columns=["value", "value_share"], errors="ignore")
+        profiles = profiles.rename(columns={"revenue": "value", "revenue_share": "value_share"})
+    extra = [c for c in ("value_share", "priority") if c in profiles.columns]
+    data = plain_columns(profiles, [name_col, "size", "value", *extra]).rename(columns={name_col: "segment"})
+    word = {"revenue": "Revenue", "orders": "Orders"}[measure]
+    data["value_per_customer"] = data["value"] / data["size"].where(data["size"] > 0)
+    names = segment_names(data)  # before dropping empty segments: colours stay those of every chart
+    data = data[data["size"] > 0]  # an empty segment has no bubble; its label would sit on another's
     tips = [
         alt.Tooltip("segment:N", title="Segment"),
         alt.Tooltip("size:Q", title="Customers", format=","),
-        alt.Tooltip("value_per_customer:Q", title="Revenue per customer", format=",.2f"),
-        alt.Tooltip("revenue:Q", title="Revenue", format=",.0f"),
+        alt.Tooltip("value_per_customer:Q", title=f"{word} per customer", format=",.2f"),
+        alt.Tooltip("value:Q", title=word, format=",.0f"),
     ]
-    if "revenue_share" in data.columns:
-        tips.append(alt.Tooltip("revenue_share:Q", title="Share of revenue", format=".1%"))
+    if "value_share" in data.columns:
+        tips.append(alt.Tooltip("value_share:Q", title=f"Share of {measure}", format=".1%"))
     if "priority" in data.columns:
         tips.append(alt.Tooltip("priority:O", title="Priority"))
     top = _nice_ceiling(float(data["value_per_customer"].max(skipna=True) or 0.0))
     data["label_at"] = _spread_labels(
         data["size"].to_numpy(float), data["value_per_customer"].to_numpy(float), top
     )
-    biggest = max(float(data["revenue"].clip(lower=0).max(skipna=True) or 0.0), 1e-9)
-    area = _AREA[0] + (_AREA[1] - _AREA[0]) * data["revenue"].clip(lower=0).fillna(0) / biggest
+    biggest = max(float(data["value"].clip(lower=0).max(skipna=True) or 0.0), 1e-9)
+    area = _AREA[0] + (_AREA[1] - _AREA[0]) * data["value"].clip(lower=0).fillna(0) / biggest
     data["label_dx"] = np.sqrt(area / np.pi) + 5  # just clear of the bubble's edge
     y_scale = alt.Scale(type="sqrt", domain=[0, top], nice=False)  # fixed, so labels can be placed in pixels
     base = alt.Chart(data).encode(
         x=alt.X("size:Q", title="Customers in the segment", scale=alt.Scale(zero=True)),
         y=alt.Y(
             "value_per_customer:Q",
-            title="Revenue per customer",
+            title=f"{word} per customer",
             scale=y_scale,
             axis=alt.Axis(values=[top * t for t in (0, 0.1, 0.2, 0.5, 1)]),  # about evenly spaced on sqrt
         ),
     )
     bubbles = base.mark_circle(opacity=0.8, stroke="white", strokeWidth=1).encode(
-        size=alt.Size(
-            "revenue:Q", title="Revenue", scale=alt.Scale(domain=[0, biggest], range=_AREA), legend=None
-        ),
+        size=alt.Size("value:Q", title=word, scale=alt.Scale(domain=[0, biggest], range=_AREA), legend=None),
         color=alt.Color("segment:N", scale=segment_scale(names), title="Segment", legend=None),
         tooltip=tips,
     )
@@ -286,4 +293,4 @@ def priority_chart(profiles: pd.DataFrame) -> alt.TopLevelMixin:
         align="left", dx=alt.ExprRef("datum.label_dx"), fontSize=11, color="#1F2937"
     ).encode(y=alt.Y("label_at:Q", scale=y_scale), text="segment:N")
     chart = alt.layer(bubbles, labels).properties(width="container", height=_PRIORITY_HEIGHT)
-    return style(chart, "Where to focus", "Right means more customers, higher means more revenue each")
+    return style(chart, "Where to focus", f"Right means more customers, higher means more {measure} each")

@@ -54,7 +54,8 @@ def value_risk_grid(table: CustomerTable, value_share: float = 0.3, risk: float 
     churn = _predicted(table, "churn_probability")
     if "monetary" not in table.frame.columns:
         raise ValueError(
-            "The value x risk grid needs each customer's spend so far: it needs an order history."
+            "The value x risk grid needs each customer's spend so far: it needs an order history with "
+            "prices or amounts."
         )
     position = _share_rank(table.frame["monetary"].astype(float).where(churn.notna()))
     churn = churn.to_numpy()

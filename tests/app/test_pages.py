@@ -97,3 +97,23 @@ def test_pages_leave_the_wrangling_to_the_core(path):
         for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])
     }
     assert not imported & {"pandas", "numpy"}, imported
+
+
+def test_orders_without_prices_run_every_page_and_say_spend_is_unknown(app):
+    """The corpus' AdventureWorks pair has quantities but no prices: no page fails or shows spend as 0."""
+    from segmentation.dataset import SourceFile, load_dataset
+    from tests.conftest import SHARED_DATA
+
+    files = SHARED_DATA / "corpus" / "files"
+    names = ("11_AdventureWorks_Customers.csv", "12_AdventureWorks_Sales_2016.csv")
+    app.session_state["dataset"] = load_dataset([SourceFile(n, files / n) for n in names])
+    at = click(goto(app, "segments"), "make_rules")  # the one ready rule set without spend: lifecycle
+    assert at.session_state["segmentations"]
+    at = goto(at, "value")
+    spend = [
+        m.value for m in at.metric if m.label in ("Spend: predicted vs actual", "Top 10% / 20%: revenue")
+    ]
+    assert spend == ["—", "—"]
+    assert any("no prices or amounts" in i.value for i in at.info)
+    for page in ("profiles", "map", "export", "criteria"):
+        goto(at, page)

@@ -111,7 +111,7 @@ def test_heatmap_centres_on_average() -> None:
 def test_priority_chart_bubbles(seg: Segmentation) -> None:
     sizes = segment_sizes(seg, pd.Series(3.0, index=seg.labels.index))
     spec = priority_chart(sizes.rename(columns={"customers": "size"})).to_dict()
-    assert {"size", "value_per_customer", "revenue", "segment"} <= _fields(spec)
+    assert {"size", "value_per_customer", "value", "segment"} <= _fields(spec)
     assert "circle" in json.dumps(_find(spec, "mark"))
 
 
