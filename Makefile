@@ -49,6 +49,7 @@ browser:
 
 test: install $(DEV_STAMP) browser
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy segmentation
 	$(PY) -m pytest -n 2
 
 test-fast: install $(DEV_STAMP)
@@ -65,4 +66,4 @@ typecheck: $(DEV_STAMP)
 	$(VENV)/bin/mypy segmentation
 
 clean:
-	rm -rf $(VENV) .cache sample_data/store .pytest_cache
+	rm -rf $(VENV) .cache sample_data/store .pytest_cache .mypy_cache

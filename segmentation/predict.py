@@ -55,11 +55,14 @@ def predict_customers(
     from segmentation import features
     from segmentation.dataset import as_of as dataset_as_of
     from segmentation.dataset import load_dataset
+    from segmentation.errors import DataError
 
     day = pd.Timestamp(as_of).normalize()
     end = day + pd.Timedelta(days=1)  # the as-of day's orders count
     past = dataset_as_of(load_dataset(sources, predictions=False), end, predictions=False)
-    con, orders = past.con, str(past.transactions)  # as_of raises without an order history
+    if past.con is None or past.transactions is None:  # as_of raises first; this narrows the types
+        raise DataError("Predictions need an order history; a customer list alone has no dates.")
+    con, orders = past.con, past.transactions
     horizon = int(horizon_days or features.default_horizon(con, orders))
     prediction = features.predict_value(
         con, orders, horizon_days=horizon, cutoff=end, random_state=random_state

@@ -166,8 +166,8 @@ def assign_frozen(table: CustomerTable, recipe: Recipe) -> Segmentation:
     except ValueError as exc:
         raise DataError(f"{exc} Refit the segments on this data instead (the refit option).") from exc
     params = {**recipe.params, "frozen": True, "named": True}
-    renamed = recipe.names and len(recipe.names) == len(model.names)  # names the user gave since
-    names = tuple(recipe.names) if renamed else model.names
+    given = recipe.names  # names the user gave since
+    names = tuple(given) if given and len(given) == len(model.names) else model.names
     return Segmentation.from_codes(codes.to_numpy(), table.frame.index, names, recipe.method, params)
 
 

@@ -32,10 +32,10 @@ def best_offers(frame: pd.DataFrame, labels: pd.Series, n: int = 3) -> dict[obje
     )
     counts = pairs.value_counts(["segment", "item"])
     sizes = labels.value_counts()
+    ranked = counts.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
     out: dict[object, list[tuple[str, float]]] = {}
-    for (segment, item), count in (
-        counts.sort_index(kind="stable").sort_values(ascending=False, kind="stable").items()
-    ):
+    # Pairs as items() yields them; zipped so that the (segment, item) keys unpack (typed as one Hashable).
+    for (segment, item), count in zip(ranked.index, ranked, strict=True):
         chosen = out.setdefault(segment, [])
         if len(chosen) < n:
             chosen.append((str(item), float(count / sizes[segment])))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -133,18 +133,23 @@ def _codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         raw = col.cat.codes.to_numpy()
         codes = np.where(raw >= 0, order[raw], -1) if len(names) else raw
     else:
-        codes, values = pd.factorize(col.astype("string").to_numpy(dtype=object, na_value=None), sort=True)
+        codes, values = pd.factorize(_texts(col), sort=True)
     return np.arange(len(col)), codes, np.asarray(values, dtype=object)
+
+
+def _texts(col: pd.Series) -> np.ndarray:
+    """The column's values as text objects, missing ones as None (missing to factorize and Arrow)."""
+    # pandas takes any na_value; pandas-stubs type it as a scalar, which leaves out None
+    return col.astype("string").to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
 
 
 def _tags(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Row, tag code and the sorted distinct tags of a column of "a|b" lists (split in Arrow)."""
-    lists = pc.split_pattern(
-        pa.array(col.astype("string").to_numpy(dtype=object, na_value=None), pa.string()), "|"
-    )
+    lists = pc.split_pattern(pa.array(_texts(col), pa.string()), "|")
     rows = pc.list_parent_indices(lists).to_numpy()
     tags = pc.list_flatten(lists).to_numpy(zero_copy_only=False)
-    codes, values = pd.factorize(np.where(tags == "", None, tags), sort=True)
+    # numpy's stubs read where(c, None, y) as where(c) alone (a tuple of index arrays)
+    codes, values = pd.factorize(cast(np.ndarray, np.where(tags == "", None, tags)), sort=True)
     return rows, codes, np.asarray(values, dtype=object)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -103,6 +105,11 @@ _POINTS = 24  # points along each ribbon: enough for a smooth S-curve, few enoug
 _NODE_WIDTH = 0.035  # of the plot's width
 _GAP = 0.025  # between two nodes, share of the customers on a side
 _MIN_NODE = 0.02  # smallest node drawn, share of the customers on a side (so its label has room)
+#: Each side's labels: beside its nodes, towards the middle of the chart (side, alignment, offset).
+_LABEL_SIDES: tuple[tuple[str, Literal["left", "right"], int], ...] = (
+    ("then", "left", 6),
+    ("now", "right", -6),
+)
 
 
 def flow_frames(transitions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -165,11 +172,17 @@ def _ribbon_ends(
 ) -> np.ndarray:
     """Where each ribbon meets a node: the node's height shared by customers, in the other side's order."""
     ends = np.zeros((len(links), 2))
-    for node in nodes.itertuples(index=False):
-        mine = links.index[links[column] == node.name]
-        mine = sorted(mine, key=lambda i: rank[links.at[i, other]])
-        share = links.loc[mine, "customers"].to_numpy(dtype=float) / max(node.customers, 1)
-        top = node.y0 + (node.y1 - node.y0) * np.concatenate([[0.0], np.cumsum(share)])
+    # Columns read with their dtypes once: pandas types a row tuple's fields only as "any scalar".
+    for name, customers, y0, y1 in zip(
+        nodes["name"],
+        nodes["customers"].to_numpy(dtype=np.int64),
+        nodes["y0"].to_numpy(dtype=float),
+        nodes["y1"].to_numpy(dtype=float),
+        strict=True,
+    ):
+        mine = sorted(links.index[links[column] == name], key=lambda i: rank[str(links.at[i, other])])
+        share = links.loc[mine, "customers"].to_numpy(dtype=float) / max(customers, 1)
+        top = y0 + (y1 - y0) * np.concatenate([[0.0], np.cumsum(share)])
         ends[mine] = np.column_stack([top[:-1], top[1:]])
     return ends
 
@@ -233,7 +246,7 @@ def movement_flow(transitions: pd.DataFrame) -> alt.TopLevelMixin:
         base.transform_filter(alt.datum.side == side)
         .mark_text(align=align, dx=dx, fontSize=12, fontWeight=500, **halo)
         .encode(x=alt.X("x1:Q" if side == "then" else "x0:Q", scale=x_scale, axis=None), y=alt.Y("mid:Q", scale=y_scale, axis=None), text="label:N")
-        for side, align, dx in (("then", "left", 6), ("now", "right", -6))
+        for side, align, dx in _LABEL_SIDES
         for halo in ({"stroke": "white", "strokeWidth": 4, "strokeJoin": "round", "strokeOpacity": 0.85}, {"color": "#1F2937"})
     ]  # fmt: skip
     rows = int(nodes.groupby("side").size().max())

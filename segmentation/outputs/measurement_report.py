@@ -10,7 +10,8 @@ them; every name and value from the results file is escaped.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -18,6 +19,10 @@ from segmentation.outputs.global_control import GLOBAL_CONTROL, GlobalControlSiz
 from segmentation.outputs.loop_charts import lift_chart
 from segmentation.outputs.measurement import Measurement
 from segmentation.outputs.verdict import OVERALL
+
+if TYPE_CHECKING:
+    import altair as alt
+    import pandas as pd
 
 __all__ = ["global_control_section", "measurement_section", "shown_difference", "shown_value"]
 
@@ -46,6 +51,36 @@ def shown_difference(kind: str, diff: float, low: float, high: float) -> tuple[s
     return f"{format(scale * diff, '+' + fmt)}{unit}", interval
 
 
+class _Lift(NamedTuple):
+    """One row of a measurement's lifts with its types (pandas types a cell only as "any scalar")."""
+
+    segment: str
+    outcome: str
+    kind: str
+    arm: str
+    n: int
+    n_control: int
+    mean: float
+    control_mean: float
+    diff: float
+    low: float
+    high: float
+    label_text: str
+
+
+def _lifts(rows: pd.DataFrame) -> list[_Lift]:
+    """The rows of ``Measurement.lifts`` as :class:`_Lift`, each value converted once where read."""
+    return [_lift(r) for r in rows.to_dict("records")]
+
+
+def _lift(r: dict[Hashable, Any]) -> _Lift:
+    return _Lift(
+        str(r["segment"]), str(r["outcome"]), str(r["kind"]), str(r["arm"]), int(r["n"]), int(r["n_control"]),
+        float(r["mean"]), float(r["control_mean"]), float(r["diff"]), float(r["low"]), float(r["high"]),
+        str(r["label_text"]),
+    )  # fmt: skip
+
+
 def _table(m: Measurement, outcome: str) -> str:
     rows = m.lifts[m.lifts["outcome"] == outcome]
     kind = str(rows["kind"].iloc[0])
@@ -56,14 +91,14 @@ def _table(m: Measurement, outcome: str) -> str:
         "<th class='num'>Difference</th><th class='num'>95% interval</th><th>Verdict</th></tr>"
     )
     body = []
-    for r in rows.itertuples(index=False):
+    for r in _lifts(rows):
         diff, interval = shown_difference(kind, r.diff, r.low, r.high)
         cells = [
             _e(r.segment),
             _e(r.arm),
-            f"{int(r.n):,}",
+            f"{r.n:,}",
             shown_value(kind, r.mean),
-            f"{shown_value(kind, r.control_mean)} <span class='muted'>of {int(r.n_control):,}</span>",
+            f"{shown_value(kind, r.control_mean)} <span class='muted'>of {r.n_control:,}</span>",
             diff,
             interval,
             _e(r.label_text),
@@ -80,7 +115,7 @@ def _table(m: Measurement, outcome: str) -> str:
     return f"<table><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def measurement_section(m: Measurement, svg: Callable[[object], str] | None = None) -> str:
+def measurement_section(m: Measurement, svg: Callable[[alt.TopLevelMixin], str] | None = None) -> str:
     """The campaign section of the report (HTML); ``svg`` renders the lift charts (left out without it)."""
     parts = [
         "<h2>Campaign results</h2>",
@@ -141,11 +176,11 @@ def effects(m: Measurement) -> list[str]:
     interval 7.1 to 12.9; significant.'"""
     out = []
     overall = m.lifts[m.lifts["segment"] == OVERALL]
-    for r in overall.itertuples(index=False):
+    for r in _lifts(overall):
         diff, interval = shown_difference(r.kind, r.diff, r.low, r.high)
         out.append(
             f"{r.arm}, {r.outcome}: {shown_value(r.kind, r.mean)} against {shown_value(r.kind, r.control_mean)} "
-            f"in {m.control} ({int(r.n_control):,} customers): {diff}, {m.level:.0%} interval {interval}; "
+            f"in {m.control} ({r.n_control:,} customers): {diff}, {m.level:.0%} interval {interval}; "
             f"{r.label_text}."
         )
     return out

@@ -58,9 +58,9 @@ def value_risk_grid(table: CustomerTable, value_share: float = 0.3, risk: float 
             "prices or amounts."
         )
     position = _share_rank(table.frame["monetary"].astype(float).where(churn.notna()))
-    churn = churn.to_numpy()
-    high, leaving = position <= value_share, churn >= risk
-    unknown = np.isnan(position) | np.isnan(churn)
+    chance = churn.to_numpy()
+    high, leaving = position <= value_share, chance >= risk
+    unknown = np.isnan(position) | np.isnan(chance)
     codes = np.select([unknown, high & ~leaving, high & leaving, ~leaving], [4, 0, 1, 2], default=3)
     params = {"value_share": value_share, "risk": risk}
     return Segmentation.from_codes(codes, table.frame.index, GRID_NAMES, "value_risk", params)
