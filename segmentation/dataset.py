@@ -35,6 +35,7 @@ from segmentation.intake import (
     Suggestion,
     connect,
     load,
+    merge_persons,
     read_table,
     suggest_mapping,
 )
@@ -138,7 +139,7 @@ def load_dataset(
         )
     con = connect()
     intakes: dict[str, Intake] = {}
-    reports = []
+    file_names: dict[str, str] = {}
     for source in sources:
         mapping = (mappings or {}).get(source.name)
         intake = load(
@@ -154,8 +155,14 @@ def load_dataset(
                 f"Two files look like {_KIND_WORDS[intake.kind]} ('{intakes[intake.kind].name}' and "
                 f"'{source.name}'). Combine them into one file, or correct the table type of one of them."
             )
-        intakes[intake.kind] = intake
-        reports.append(_report(source.name, intake))
+        intakes[intake.kind], file_names[intake.kind] = intake, source.name
+    if "customers" in intakes:  # several customer ids of one person become one customer
+        intakes["customers"], orders_by_person = merge_persons(
+            intakes["customers"], intakes.get("transactions")
+        )
+        if orders_by_person is not None:
+            intakes["transactions"] = orders_by_person
+    reports = [_report(file_names[kind], intake) for kind, intake in intakes.items()]
 
     orders, customers, events = (intakes.get(k) for k in ("transactions", "customers", "events"))
     table = build_customer_table(

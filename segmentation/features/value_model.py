@@ -29,10 +29,12 @@ def _booster(kind: str, random_state: int) -> Any:
 
 
 def _bin_edges(matrix: np.ndarray) -> list[np.ndarray]:
-    """Unweighted quantile edges per column, at most 255 bins (the boosters' own limit)."""
+    """Unweighted quantile edges per column, at most 255 bins (the boosters' own limit); infinite
+    values (a ratio over a zero gap) fall in the outermost bins without moving the edges."""
     grid = np.linspace(0, 1, 256)[1:-1]
+    finite = np.where(np.isfinite(matrix), matrix, np.nan)
     return [
-        np.unique(np.nanquantile(col, grid)) if np.isfinite(col).any() else np.array([]) for col in matrix.T
+        np.unique(np.nanquantile(col, grid)) if np.isfinite(col).any() else np.array([]) for col in finite.T
     ]
 
 

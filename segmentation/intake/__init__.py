@@ -17,6 +17,7 @@ from segmentation.intake.evidence import analyse_decimal_comma, present, role_fr
 from segmentation.intake.io import RawTable, connect, read_table
 from segmentation.intake.ledger import REASON_LABELS, Intake, Ledger
 from segmentation.intake.limits import LimitError, Limits
+from segmentation.intake.persons import merge_persons
 from segmentation.intake.prepare import load, prepare
 from segmentation.intake.roles import ROLE_BY_NAME
 from segmentation.intake.schema import (
@@ -51,6 +52,7 @@ __all__ = [
     "detect_separator",
     "infer_date_format",
     "load",
+    "merge_persons",
     "parse_number",
     "prepare",
     "present",

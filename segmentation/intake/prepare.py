@@ -167,9 +167,10 @@ def _staged_sql(raw: Any, mapping: Any, source: str, drop_zero_price: bool, rate
         texts += ", abs(discount * amount) AS discount" if rate else ", abs(discount) AS discount"
     date = date_sql(col("date"), mapping.date_formats.get(col("date"), "iso"))  # type: ignore[arg-type]
     zero = "coalesce(unit_price = 0, amount = 0)" if drop_zero_price else "false"
-    # the regex only runs on ids starting with C (cancellations in most shop exports)
+    # C and digits only, as shop exports mark cancellations (C536379); a hex id such as Olist's
+    # c4a3f1... is an order like any other. The regex only runs on ids starting with C.
     cancelled = (
-        "CASE WHEN order_id[1] IN ('C', 'c') THEN regexp_matches(order_id, '^[Cc][0-9]') ELSE false END"
+        "CASE WHEN order_id[1] IN ('C', 'c') THEN regexp_matches(order_id, '^[Cc][0-9]+$') ELSE false END"
         if col("order_id")
         else "false"
     )

@@ -48,6 +48,10 @@ ROLES: tuple[Role, ...] = (
        "客户号 客户代码 会员号 会员编号 会员id 会员卡号 卡号 社保卡号 用户id 用户编号 用户账号 "
        "顾客id 顾客编号 买家会员名 买家昵称 买家账号 买家 下单帐号 下单账号 客戶id 客戶編號 "
        "會員號 會員編號 會員卡號 用戶id 買家id 买家id 買家帳號 買家 顧客編號"),
+    # one person behind several customer ids (Olist: customer_id per order, customer_unique_id per person)
+    _r("person_id", "Person id (merges customer ids)", "id", CU,
+       "customeruniqueid uniquecustomerid personid uniqueid masterid mastercustomerid globalcustomerid "
+       "unifiedid householdid 用户唯一id 唯一id"),
     _r("order_id", "Order id", "id", TX_EV,
        "orderid orderno ordernumber invoiceno invoice invoiceid invoicenumber transactionid "
        "receiptno orderref incrementid order 订单号 订单编号 订单id 单号 发票号 交易号 订单 "

@@ -1,5 +1,6 @@
-"""An order history without prices (quantities only) is read for what it has: every order counted,
-spend unknown rather than 0, and predictions of orders without spend."""
+"""Real order histories of the corpus read for what they have: orders without prices counted with
+spend unknown (not 0), order ids that only look like cancellations kept as orders, and the person
+behind several customer ids (Olist) as one customer."""
 
 from __future__ import annotations
 
@@ -73,3 +74,54 @@ def test_profiles_count_the_segments_worth_in_orders(adventure_works: Dataset) -
     assert f"who place {active.value_share:.0%} of orders." in active.description
     assert "of orders" in active.priority_why
     assert profiles_frame(profiles)["measure"].eq("orders").all()
+
+
+def test_only_c_and_digits_mark_a_cancelled_order(tmp_path) -> None:
+    """Shop exports mark cancellations as C536379; Olist's hex ids (c4a3f1...) are plain orders."""
+    lines = pd.DataFrame(
+        {
+            "Customer": ["a", "a", "b"],
+            "Order": ["536379", "C536379", "c4a3f18b2e0d9b7a6c5e4d3c2b1a0f9e"],
+            "Date": ["2024-01-05", "2024-01-06", "2024-02-10"],
+            "Quantity": [2, 2, 1],
+        }
+    )
+    path = tmp_path / "orders.csv"
+    lines.to_csv(path, index=False)
+    ds = load_dataset([SourceFile("orders.csv", path)], predictions=False)
+    returns = ds.con.execute(f"SELECT order_id FROM {ds.transactions} WHERE is_return").fetchall()
+    assert returns == [("C536379",)]
+    assert ds.table.frame["frequency"].to_dict() == {"a": 1.0, "b": 1.0}
+
+
+def test_olist_orders_count_per_person_and_none_is_a_return() -> None:
+    names = ("13_olist_orders_2017_subset.csv", "14_olist_customers_2017_subset.csv")
+    ds = load_dataset([SourceFile(n, FILES / n) for n in names], predictions=False)
+    frame = ds.table.frame
+    # the manifest: 10,000 orders, one customer_id each, of 9,920 persons (79 with 2+ orders)
+    assert frame["frequency"].sum() == 10_000
+    assert len(frame) == 9_920 and (frame["frequency"] >= 2).sum() == 79
+    assert ds.con.execute(f"SELECT count(*) FROM {ds.transactions} WHERE is_return").fetchall() == [(0,)]
+    customers = next(f for f in ds.files if f.kind == "customers")
+    assert customers.mapping.roles["customer_unique_id"] == "person_id"
+    assert customers.ledger.kept == 10_000  # rows are merged, never dropped
+    assert any("10,000 rows are 9,920 customers" in n for n in customers.notes)
+
+
+def test_ids_of_one_person_merge_and_an_id_without_a_person_stays_itself(tmp_path) -> None:
+    customers = pd.DataFrame(
+        {"customer_id": ["o1", "o2", "o3", "o4"], "customer_unique_id": ["p1", "p1", "p2", ""],
+         "city": ["Lyon", "Paris", "Nice", "Metz"]}
+    )  # fmt: skip
+    orders = pd.DataFrame(
+        {"order_id": ["1", "2", "3", "4", "5"], "customer_id": ["o1", "o2", "o3", "o4", "o9"],
+         "order_date": ["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01"],
+         "amount": [10.0, 20.0, 30.0, 40.0, 50.0]}
+    )  # fmt: skip
+    customers.to_csv(tmp_path / "customers.csv", index=False)
+    orders.to_csv(tmp_path / "orders.csv", index=False)
+    sources = [SourceFile(n, tmp_path / n) for n in ("orders.csv", "customers.csv")]
+    frame = load_dataset(sources, predictions=False).table.frame
+    assert frame["frequency"].to_dict() == {"o4": 1.0, "o9": 1.0, "p1": 2.0, "p2": 1.0}
+    assert frame.loc["p1", "monetary"] == 30.0
+    assert frame.loc["p1", "city"] == "Lyon"  # the person's first row
