@@ -53,7 +53,7 @@ def rename(code: int, key: str) -> None:
 if error := st.session_state.pop("rename_error", None):
     st.warning(error)
 
-for p in sorted(profiles, key=lambda p: -p.priority):
+for p in sorted((p for p in profiles if p.size), key=lambda p: -p.priority):
     with st.container(border=True):
         text, chart = st.columns([5, 6])
         with text:
@@ -84,6 +84,9 @@ for p in sorted(profiles, key=lambda p: -p.priority):
                     cache_key(dataset, "traits_chart", p.code, seg=seg),
                     lambda p=p: traits_chart(traits_frame(p), p.name),
                 )
+
+if empty := [p.name for p in profiles if not p.size]:
+    st.caption(f"No customer is in {', '.join(empty)} at the moment.")
 
 st.subheader("All segments side by side")
 st.caption("Each cell compares a segment's average with the average customer (100). Blue: above; red: below.")

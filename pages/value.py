@@ -100,6 +100,21 @@ def value_segments(dataset: Dataset, horizon: int) -> None:
         )
 
 
+def next_products(dataset: Dataset, horizon: int) -> None:
+    """The suggestions' backtest: hit rate at 3 against the best sellers."""
+    with widgets.friendly_errors("Testing the product suggestions"):
+        offers = compute.offer_backtest(dataset, horizon)
+    o1, o2, o3 = st.columns([1, 1, 3])
+    o1.metric("Hit rate at 3", f"{offers.hit_rate:.0%}", f"{(offers.hit_rate - offers.popularity_hit_rate) * 100:+.0f} points",
+              help="Share of returning customers who bought one of the 3 items suggested to them.")  # fmt: skip
+    o2.metric("Best sellers instead", f"{offers.popularity_hit_rate:.0%}", help="The same test, suggesting the "
+              "shop's most popular items to everyone.")  # fmt: skip
+    o3.markdown(
+        f"{offers.summary()} Each customer's three suggestions are in the campaign lists (Export: "
+        "columns *Next product to offer*), and each segment's most suggested ones on Profiles."
+    )
+
+
 with widgets.friendly_errors("Testing the predictions"):
     bt = compute.value_backtest(dataset, horizon)
 ours, recency = bt.by_name("ours"), bt.by_name("recency only")
@@ -170,14 +185,7 @@ else:
             "use orders alone.")  # fmt: skip
 
 st.subheader("Next products to offer")
-with widgets.friendly_errors("Testing the product suggestions"):
-    offers = compute.offer_backtest(dataset, horizon)
-o1, o2, o3 = st.columns([1, 1, 3])
-o1.metric("Hit rate at 3", f"{offers.hit_rate:.0%}", f"{(offers.hit_rate - offers.popularity_hit_rate) * 100:+.0f} points",
-          help="Share of returning customers who bought one of the 3 items suggested to them.")  # fmt: skip
-o2.metric("Best sellers instead", f"{offers.popularity_hit_rate:.0%}", help="The same test, suggesting the "
-          "shop's most popular items to everyone.")  # fmt: skip
-o3.markdown(
-    f"{offers.summary()} Each customer's three suggestions are in the campaign lists (Export: "
-    "columns *Next product to offer*), and each segment's most suggested ones on Profiles."
-)
+if "next_product_1" in dataset.table.frame:
+    next_products(dataset, horizon)
+else:
+    st.info("Next products need a product or category column in the orders; yours name neither.")

@@ -279,7 +279,9 @@ def priority_chart(profiles: pd.DataFrame) -> alt.TopLevelMixin:
             "value_per_customer:Q",
             title=f"{word} per customer",
             scale=y_scale,
-            axis=alt.Axis(values=[top * t for t in (0, 0.1, 0.2, 0.5, 1)]),  # about evenly spaced on sqrt
+            axis=alt.Axis(
+                values=[top * t for t in (0, 0.1, 0.2, 0.5, 1)], format=",.3~g"
+            ),  # even on sqrt; 2.5 not "3"
         ),
     )
     bubbles = base.mark_circle(opacity=0.8, stroke="white", strokeWidth=1).encode(

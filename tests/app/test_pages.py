@@ -117,3 +117,18 @@ def test_orders_without_prices_run_every_page_and_say_spend_is_unknown(app):
     assert any("no prices or amounts" in i.value for i in at.info)
     for page in ("profiles", "map", "export", "criteria"):
         goto(at, page)
+
+
+def test_orders_without_products_say_there_is_nothing_to_suggest(app):
+    """Olist's orders name no product: the Value page says so instead of reporting a failure."""
+    from segmentation.dataset import SourceFile, load_dataset
+    from tests.conftest import SHARED_DATA
+
+    files = SHARED_DATA / "corpus" / "files"
+    names = ("13_olist_orders_2017_subset.csv", "14_olist_customers_2017_subset.csv")
+    app.session_state["dataset"] = load_dataset([SourceFile(n, files / n) for n in names])
+    at = goto(app, "value")
+    assert "Next products need a product or category column in the orders; yours name neither." in [
+        i.value for i in at.info
+    ]
+    assert not at.warning
