@@ -25,6 +25,7 @@ from segmentation.intake.ledger import (
     reason_key_sql,
     row_hash,
 )
+from segmentation.intake.roles import CANCELLED_STATUSES
 from segmentation.intake.schema import name_as_product, suggest_mapping, validate_mapping
 
 #: Text columns kept for the features; ``product`` for the next-product suggestions.
@@ -174,6 +175,10 @@ def _staged_sql(raw: Any, mapping: Any, source: str, drop_zero_price: bool, rate
         if col("order_id")
         else "false"
     )
+    # an order whose status says it never became a purchase (Olist's "canceled", Shopify's "voided")
+    words = ", ".join(f"'{w}'" for w in CANCELLED_STATUSES)
+    status = f", lower({_text_sql(col('order_status'))}) AS order_status" if col("order_status") else ""
+    cancelled_status = f"coalesce(order_status IN ({words}), false)" if status else "false"
     order_expr = "order_id" if col("order_id") else "customer_id || '|' || CAST(CAST(ts AS DATE) AS VARCHAR)"
     code = {r: REASONS.index(r) for r in REASONS}
     # without an amount (nor quantity and price) orders are counted and spend stays unknown (NULL)
@@ -185,12 +190,13 @@ def _staged_sql(raw: Any, mapping: Any, source: str, drop_zero_price: bool, rate
             CASE WHEN customer_id IS NULL THEN {code["no_customer_id"]}
                  WHEN ts IS NULL THEN {code["unreadable_date"]}
                  WHEN NOT {plausible_sql("ts")} THEN {code["implausible_date"]}
+                 WHEN {cancelled_status} THEN {code["cancelled_order"]}
                  WHEN {has_amount} AND (amount IS NULL OR isnan(amount) OR isinf(amount)) THEN {code["amount_not_number"]}
                  WHEN {zero} THEN {code["zero_price"]} END::UTINYINT AS reason
         FROM (SELECT *, (coalesce(quantity < 0, false) OR coalesce(amount < 0, false) OR coalesce({cancelled}, false)) AS is_return
         FROM (SELECT * EXCLUDE (amount), {"amount" if col("amount") else "quantity * unit_price"} AS amount
         FROM (SELECT {_text_sql(col("customer_id"))} AS customer_id, {order} AS order_id, {date} AS ts,
-                     {qty} AS quantity, {price} AS unit_price, {amount} AS amount{extras},
+                     {qty} AS quantity, {price} AS unit_price, {amount} AS amount{extras}{status},
                      {row_hash(raw.columns)} AS h
               FROM {source})))"""
 

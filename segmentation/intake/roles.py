@@ -56,6 +56,9 @@ ROLES: tuple[Role, ...] = (
        "orderid orderno ordernumber invoiceno invoice invoiceid invoicenumber transactionid "
        "receiptno orderref incrementid order 订单号 订单编号 订单id 单号 发票号 交易号 订单 "
        "訂單號 訂單編號 交易編號 訂單號碼"),
+    _r("order_status", "Order status (cancelled orders set aside)", "category", TX,
+       "orderstatus status financialstatus paymentstatus transactionstatus 订单状态 交易状态 "
+       "訂單狀態 交易狀態"),
     _r("date", "Order date", "date", TX_EV,
        "orderdate invoicedate transactiondate purchasedate orderpurchasetimestamp datetime "
        "timestamp createdat ordercreationdate eventtime reviewdate ordertime time date "
@@ -154,6 +157,11 @@ ROLE_BY_NAME: dict[str, Role] = {r.name: r for r in ROLES}
 MULTI_ROLES: frozenset[str] = frozenset(
     {"ignore", "other_number", "other_category", "category_spend", "channel_orders"}
 )
+#: Order statuses (lower case) of orders that never became purchases: their lines are set aside.
+CANCELLED_STATUSES: tuple[str, ...] = (
+    "canceled", "cancelled", "cancel", "voided", "void", "refunded", "unavailable", "failed", "declined",
+    "已取消", "取消", "交易关闭", "交易關閉", "已关闭", "已關閉", "退款成功",
+)  # fmt: skip
 #: A column with no standard role becomes a category criterion up to this many distinct values.
 MAX_OWN_LEVELS = 50
 

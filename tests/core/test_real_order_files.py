@@ -94,14 +94,24 @@ def test_only_c_and_digits_mark_a_cancelled_order(tmp_path) -> None:
     assert ds.table.frame["frequency"].to_dict() == {"a": 1.0, "b": 1.0}
 
 
-def test_olist_orders_count_per_person_and_none_is_a_return() -> None:
+def test_olist_orders_count_per_person_without_cancelled_ones_and_none_is_a_return() -> None:
     names = ("13_olist_orders_2017_subset.csv", "14_olist_customers_2017_subset.csv")
     ds = load_dataset([SourceFile(n, FILES / n) for n in names], predictions=False)
     frame = ds.table.frame
-    # the manifest: 10,000 orders, one customer_id each, of 9,920 persons (79 with 2+ orders)
-    assert frame["frequency"].sum() == 10_000
-    assert len(frame) == 9_920 and (frame["frequency"] >= 2).sum() == 79
+    # the truth from the raw files: orders of each person (customer_unique_id), cancelled ones left out
+    orders, people = (pd.read_csv(FILES / n, dtype=str) for n in names)
+    bought = orders[~orders["order_status"].isin(["canceled", "unavailable"])]
+    per_person = bought.merge(people, on="customer_id")["customer_unique_id"].value_counts()
+    assert len(frame) == people["customer_unique_id"].nunique() == 9_920
+    assert frame["frequency"].sum() == per_person.sum() == 10_000 - 155
+    pd.testing.assert_series_equal(
+        frame["frequency"][frame["frequency"] > 0].sort_index(),
+        per_person.astype(float).sort_index(),
+        check_names=False,
+    )
     assert ds.con.execute(f"SELECT count(*) FROM {ds.transactions} WHERE is_return").fetchall() == [(0,)]
+    order_file = next(f for f in ds.files if f.kind == "transactions")
+    assert order_file.ledger.set_aside == {"cancelled_order": 155}  # 57 canceled, 98 unavailable
     customers = next(f for f in ds.files if f.kind == "customers")
     assert customers.mapping.roles["customer_unique_id"] == "person_id"
     assert customers.ledger.kept == 10_000  # rows are merged, never dropped
@@ -125,3 +135,22 @@ def test_ids_of_one_person_merge_and_an_id_without_a_person_stays_itself(tmp_pat
     assert frame["frequency"].to_dict() == {"o4": 1.0, "o9": 1.0, "p1": 2.0, "p2": 1.0}
     assert frame.loc["p1", "monetary"] == 30.0
     assert frame.loc["p1", "city"] == "Lyon"  # the person's first row
+
+
+def test_cancelled_statuses_are_set_aside_in_the_ledger(tmp_path) -> None:
+    lines = pd.DataFrame(
+        {
+            "订单编号": ["1", "2", "3", "4"],
+            "会员号": ["a", "a", "b", "b"],
+            "下单时间": ["2024-01-05", "2024-02-01", "2024-02-10", "2024-03-01"],
+            "订单金额": [10.0, 20.0, 30.0, 40.0],
+            "订单状态": ["交易成功", "交易关闭", "Voided", " CANCELLED "],
+        }
+    )
+    path = tmp_path / "orders.csv"
+    lines.to_csv(path, index=False)
+    ds = load_dataset([SourceFile("orders.csv", path)], predictions=False)
+    (report,) = ds.files
+    assert report.mapping.roles["订单状态"] == "order_status"
+    assert report.ledger.kept == 1 and report.ledger.set_aside == {"cancelled_order": 3}
+    assert ds.table.frame["frequency"].to_dict() == {"a": 1.0}
