@@ -99,14 +99,20 @@ def test_pages_leave_the_wrangling_to_the_core(path):
     assert not imported & {"pandas", "numpy"}, imported
 
 
-def test_orders_without_prices_run_every_page_and_say_spend_is_unknown(app):
-    """The corpus' AdventureWorks pair has quantities but no prices: no page fails or shows spend as 0."""
+def corpus_dataset(*names: str):
+    """Real files of the corpus, loaded as the Data page would with the suggested columns."""
     from segmentation.dataset import SourceFile, load_dataset
     from tests.conftest import SHARED_DATA
 
     files = SHARED_DATA / "corpus" / "files"
-    names = ("11_AdventureWorks_Customers.csv", "12_AdventureWorks_Sales_2016.csv")
-    app.session_state["dataset"] = load_dataset([SourceFile(n, files / n) for n in names])
+    return load_dataset([SourceFile(n, files / n) for n in names])
+
+
+def test_orders_without_prices_run_every_page_and_say_spend_is_unknown(app):
+    """The corpus' AdventureWorks pair has quantities but no prices: no page fails or shows spend as 0."""
+    app.session_state["dataset"] = corpus_dataset(
+        "11_AdventureWorks_Customers.csv", "12_AdventureWorks_Sales_2016.csv"
+    )
     at = click(goto(app, "segments"), "make_rules")  # the one ready rule set without spend: lifecycle
     assert at.session_state["segmentations"]
     at = goto(at, "value")
@@ -121,12 +127,9 @@ def test_orders_without_prices_run_every_page_and_say_spend_is_unknown(app):
 
 def test_orders_without_products_say_there_is_nothing_to_suggest(app):
     """Olist's orders name no product: the Value page says so instead of reporting a failure."""
-    from segmentation.dataset import SourceFile, load_dataset
-    from tests.conftest import SHARED_DATA
-
-    files = SHARED_DATA / "corpus" / "files"
-    names = ("13_olist_orders_2017_subset.csv", "14_olist_customers_2017_subset.csv")
-    app.session_state["dataset"] = load_dataset([SourceFile(n, files / n) for n in names])
+    app.session_state["dataset"] = corpus_dataset(
+        "13_olist_orders_2017_subset.csv", "14_olist_customers_2017_subset.csv"
+    )
     at = goto(app, "value")
     assert "Next products need a product or category column in the orders; yours name neither." in [
         i.value for i in at.info
