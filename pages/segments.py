@@ -27,12 +27,9 @@ widgets.lead(
 )
 RECIPE_NOTE = "recipe_note"
 
-ready, custom, auto, saved_recipe = st.tabs(
-    ["Ready-made rules", "Your own rules", "Find groups automatically", "Reuse a saved recipe"]
-)
 
-with ready:
-    options = available_rule_sets(table)
+def ready_rules(options: list[str]) -> None:
+    """A ready rule set, described, and the button that applies it."""
     name = st.selectbox(
         "Rule set",
         options,
@@ -51,6 +48,20 @@ with ready:
             seg = compute.segment(dataset, rec)
         rec = compute.fitted_recipe(dataset, rec)  # the recipe keeps the RFM bands it was made with
         state.save(state.SavedSegmentation(RULE_SETS[name].label, seg, rec, spec))
+
+
+ready, custom, auto, saved_recipe = st.tabs(
+    ["Ready-made rules", "Your own rules", "Find groups automatically", "Reuse a saved recipe"]
+)
+
+with ready:
+    if options := available_rule_sets(table):
+        ready_rules(options)
+    else:
+        st.info(
+            "No ready-made rule set fits this data: they need orders (recency, frequency, spend), an NPS "
+            "or a rating. Build your own rules, or let the app find groups automatically."
+        )
 
 with custom:
     built = rule_builder.edit(dataset)

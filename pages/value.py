@@ -4,7 +4,7 @@ shop's own orders), ready value segments and the next products to offer."""
 import streamlit as st
 
 from segmentation import recipe
-from segmentation.dataset import Dataset, horizons
+from segmentation.dataset import Dataset, horizons, without_orders
 from segmentation.outputs import calibration_chart, reach_chart
 from segmentation.segmenters import RULE_SETS, default_criteria, value_summary
 from ui import compute, data, state, widgets
@@ -13,9 +13,7 @@ from ui.keys import cache_key
 dataset = widgets.require_dataset()
 st.title("Value and prediction")
 if dataset.transactions is None:
-    st.info(
-        "Predictions need an order history (dates and amounts per order); a customer list alone has none."
-    )
+    st.info(without_orders(dataset, "Predictions need"))
     st.stop()
 horizon = dataset.horizon_days
 if horizon is None:

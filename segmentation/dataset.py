@@ -197,6 +197,16 @@ def load_dataset(
     )
 
 
+def without_orders(dataset: Dataset, need: str) -> str:
+    """Why ``need`` cannot be met without an order history, in the words of what was loaded."""
+    what = (
+        "an event log's views and carts are not orders"
+        if dataset.events
+        else "a customer list has no order dates"
+    )
+    return f"{need} an order history (a date per order); {what}. Upload the shop's order export too."
+
+
 def as_of(dataset: Dataset, date: pd.Timestamp | str, *, predictions: bool = True) -> Dataset:
     """The dataset as it stood on ``date``: only orders before that day, measured to that day.
 
@@ -206,7 +216,7 @@ def as_of(dataset: Dataset, date: pd.Timestamp | str, *, predictions: bool = Tru
     customers yet, so they count as new at a later date.
     """
     if dataset.con is None or dataset.transactions is None:
-        raise DataError("Comparing two dates needs an order history; a customer list alone has no dates.")
+        raise DataError(without_orders(dataset, "Comparing two dates needs"))
     day = pd.Timestamp(date).normalize()
     view = f"tx_as_of_{day:%Y%m%d}"
     dataset.con.execute(
@@ -258,7 +268,7 @@ def with_horizon(dataset: Dataset, horizon_days: int) -> Dataset:
     """The same dataset with predicted value and risk looking ``horizon_days`` ahead (same customers,
     every other column unchanged). ``DataError`` when the history cannot predict that far."""
     if dataset.con is None or dataset.transactions is None:
-        raise DataError("Predictions need an order history; a customer list alone has no dates.")
+        raise DataError(without_orders(dataset, "Predictions need"))
     if horizon_days == dataset.horizon_days:
         return dataset
     longest = max(horizons(dataset), default=0)

@@ -135,3 +135,12 @@ def test_orders_without_products_say_there_is_nothing_to_suggest(app):
         i.value for i in at.info
     ]
     assert not at.warning
+
+
+def test_an_event_log_of_reviews_gets_a_way_forward_instead_of_ready_rules(app):
+    """Amazon's review log has no orders, NPS or rating scale a ready rule set needs."""
+    app.session_state["dataset"] = corpus_dataset("06_amazon_reviews_us_Gift_Card_head.tsv")
+    at = goto(app, "segments")
+    assert any(i.value.startswith("No ready-made rule set fits this data") for i in at.info)
+    at = goto(at, "value")
+    assert any("an event log's views and carts are not orders" in i.value for i in at.info)

@@ -154,3 +154,20 @@ def test_cancelled_statuses_are_set_aside_in_the_ledger(tmp_path) -> None:
     assert report.mapping.roles["订单状态"] == "order_status"
     assert report.ledger.kept == 1 and report.ledger.set_aside == {"cancelled_order": 3}
     assert ds.table.frame["frequency"].to_dict() == {"a": 1.0}
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("11_AdventureWorks_Customers.csv", "a customer list has no order dates"),
+        ("05_rees46_2019-Oct-sample.csv", "an event log's views and carts are not orders"),
+    ],
+)
+def test_without_orders_the_message_names_what_was_loaded(name: str, says: str) -> None:
+    from segmentation.dataset import as_of, with_horizon
+    from segmentation.errors import DataError
+
+    ds = load_dataset([SourceFile(name, FILES / name)])
+    for attempt in (lambda: with_horizon(ds, 30), lambda: as_of(ds, "2019-10-01")):
+        with pytest.raises(DataError, match=says):
+            attempt()
