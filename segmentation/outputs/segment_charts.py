@@ -280,7 +280,7 @@ def priority_chart(profiles: pd.DataFrame) -> alt.TopLevelMixin:
             title=f"{word} per customer",
             scale=y_scale,
             axis=alt.Axis(
-                values=[top * t for t in (0, 0.1, 0.2, 0.5, 1)], format=",.3~g"
+                values=[top * t for t in (0, 0.1, 0.2, 0.5, 1)], format=",.3~r"
             ),  # even on sqrt; 2.5 not "3"
         ),
     )

@@ -223,3 +223,24 @@ def test_geo_chart_coarsens_to_stay_under_row_limit() -> None:
     )
     rows = next(d for d in _datasets(geo_chart(customers).to_dict()) if d and "customers" in d[0])
     assert len(rows) <= MAX_ROWS and sum(r["customers"] for r in rows) == n
+
+
+@pytest.mark.parametrize(
+    ("per_customer", "measure"), [(5_000.0, "revenue"), (4.0, "orders"), (0.09, "orders")]
+)
+def test_priority_chart_ticks_read_as_plain_distinct_numbers(per_customer: float, measure: str) -> None:
+    """Ticks at a tenth, a fifth and half of the top: 2.5 orders once read "3" beside a "3", and
+    ",.3~g" wrote revenue as 5e+3."""
+    import re
+
+    from segmentation.outputs.report import chart_svg
+
+    profiles = pd.DataFrame(
+        {"segment": ["a", "b"], "customers": [100, 50], "measure": measure,
+         "revenue": [100 * per_customer, 50 * per_customer / 3], "value": [100 * per_customer, 50 * per_customer / 3]}
+    )  # fmt: skip
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", chart_svg(priority_chart(profiles)))
+    title = texts.index(f"{measure.capitalize()} per customer")
+    ticks = texts[texts.index("Customers in the segment") + 1 : title]
+    assert len(ticks) == 5 and len(set(ticks)) == 5, ticks
+    assert all(re.fullmatch(r"[0-9][0-9,]*(\.[0-9]+)?", t) for t in ticks), ticks
