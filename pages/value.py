@@ -1,6 +1,7 @@
 """Value: who will be worth most and who is about to leave, how far to trust it (a backtest on the
 shop's own orders), ready value segments and the next products to offer."""
 
+import numpy as np
 import streamlit as st
 
 from segmentation import recipe
@@ -55,6 +56,11 @@ if done := st.session_state.pop("value_horizon_moved", None):
     st.success(
         f"Predictions now look {days} days ahead." + (f" Saved segmentations: {changes}." if moved else "")
     )
+
+
+def correlation(r: float) -> str:
+    """A correlation to two places; -0.001 reads 0.00, not -0.00, and none (all alike) a dash."""
+    return f"{round(r, 2) + 0.0:.2f}" if np.isfinite(r) else "—"
 
 
 def value_segments(dataset: Dataset, horizon: int) -> None:
@@ -133,11 +139,15 @@ m[0].metric(
 )
 m[1].metric("Buyers ranked first", f"{ours.auc:.0%}", help="Chance a returning customer is ranked above one "
             f"who did not return (50% is a coin toss; days since last purchase alone: {recency.auc:.0%}).")  # fmt: skip
-m[2].metric("Orders: predicted vs actual", f"{ours.pearson_purchases:.2f}", help="Correlation, 1 = perfect.")
+m[2].metric(
+    "Orders: predicted vs actual", correlation(ours.pearson_purchases), help="Correlation, 1 = perfect."
+)
 spend_known = "predicted_spend" in dataset.table.frame  # orders without prices have no spend
 NO_PRICES = "Your orders carry no prices or amounts, so spend is not predicted."
 if spend_known:
-    m[3].metric("Spend: predicted vs actual", f"{ours.pearson_spend:.2f}", help="Correlation, 1 = perfect.")
+    m[3].metric(
+        "Spend: predicted vs actual", correlation(ours.pearson_spend), help="Correlation, 1 = perfect."
+    )
     m[4].metric("Top 10% / 20%: revenue", f"{ours.top10_revenue:.0%} / {ours.top20_revenue:.0%}",
                 help="Share of the period's revenue from the customers predicted to spend most.")  # fmt: skip
 else:
