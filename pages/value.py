@@ -1,7 +1,8 @@
 """Value: who will be worth most and who is about to leave, how far to trust it (a backtest on the
 shop's own orders), ready value segments and the next products to offer."""
 
-import numpy as np
+import math
+
 import streamlit as st
 
 from segmentation import recipe
@@ -60,7 +61,7 @@ if done := st.session_state.pop("value_horizon_moved", None):
 
 def correlation(r: float) -> str:
     """A correlation to two places; -0.001 reads 0.00, not -0.00, and none (all alike) a dash."""
-    return f"{round(r, 2) + 0.0:.2f}" if np.isfinite(r) else "—"
+    return f"{round(r, 2) + 0.0:.2f}" if math.isfinite(r) else "—"
 
 
 def value_segments(dataset: Dataset, horizon: int) -> None:

@@ -57,6 +57,7 @@ class _Numeric:
     overall: float  # median (skewed) or mean of all customers
     scaled_mean: float
     spread: float
+    mean: float  # of all customers, said instead of equal medians
 
     @classmethod
     def of(cls, f: Feature, col: pd.Series) -> _Numeric:
@@ -65,21 +66,23 @@ class _Numeric:
         # large customers do not hide how different a whole segment is.
         scaled = np.sign(values) * np.log1p(np.abs(values)) if f.skewed else values
         spread = float(np.nanstd(scaled, ddof=1)) if np.isfinite(scaled).sum() > 1 else np.nan
-        return cls(f, values, scaled, _centre(values, f.skewed), float(np.nanmean(scaled)), spread)
+        mean = _centre(values, skewed=False)
+        return cls(f, values, scaled, _centre(values, f.skewed), float(np.nanmean(scaled)), spread, mean)
 
     def trait(self, mask: np.ndarray) -> Trait | None:
         f, values = self.feature, self.values[mask]  # mask: booleans or row numbers
-        seg = _centre(values, f.skewed)
-        if not (np.isfinite(seg) and np.isfinite(self.overall)) or not self.spread > 0:
+        seg, overall, typical = _centre(values, f.skewed), self.overall, "typically " if f.skewed else ""
+        if not (np.isfinite(seg) and np.isfinite(overall)) or not self.spread > 0:
             return None
+        median = seg if f.skewed else float(np.nanmedian(values))
+        if f.skewed and _fmt(seg, f.unit) == _fmt(overall, f.unit):  # "1.0 vs 1.0": say the averages
+            seg, overall, typical = _centre(values, skewed=False), self.mean, "on average "
         effect = (float(np.nanmean(self.scaled[mask])) - self.scaled_mean) / self.spread
-        lift = seg / self.overall if self.overall != 0 else np.nan
+        lift = seg / overall if overall != 0 else np.nan
         direction: Literal["higher", "lower"] = "higher" if effect > 0 else "lower"
         ratio = f"{lift:.1f}x the usual" if np.isfinite(lift) and lift > 0 else direction + " than average"
-        typical = "typically " if f.skewed else ""
-        text = f"{f.label}: {typical}{_fmt(seg, f.unit)} vs {_fmt(self.overall, f.unit)} overall ({ratio})"
-        median = seg if f.skewed else float(np.nanmedian(values))
-        return Trait(f.name, f.label, "numeric", seg, self.overall, median, float(lift), direction, float(effect), text)  # fmt: skip
+        text = f"{f.label}: {typical}{_fmt(seg, f.unit)} vs {_fmt(overall, f.unit)} overall ({ratio})"
+        return Trait(f.name, f.label, "numeric", seg, overall, median, float(lift), direction, float(effect), text)  # fmt: skip
 
 
 def _centre(values: np.ndarray, skewed: bool) -> float:

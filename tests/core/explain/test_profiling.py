@@ -204,3 +204,23 @@ def test_tag_and_category_shares_count_each_customer_once() -> None:
     france = traits[("country", "FR")]
     assert (france.segment_share, france.overall) == (1.0, pytest.approx(2 / 6))
     assert ("interests", "") not in traits and all(t.segment_share <= 1 for t in traits.values())
+
+
+def test_equal_medians_are_described_by_their_averages() -> None:
+    """Half the customers never ordered and the segment's buyers ordered once: both medians read
+    "1.0 orders", so the trait says the averages instead of "1.0 vs 1.0 (1.0x the usual)"."""
+    from segmentation.explain.traits import segment_traits
+
+    orders = np.r_[np.zeros(50), np.ones(40), np.full(10, 3.0)]
+    catalog = (Feature("frequency", "behavioural", "Number of orders", unit="orders", skewed=True),)
+    table = CustomerTable(pd.DataFrame({"frequency": orders}, index=[f"c{i}" for i in range(100)]), catalog)
+    segment = np.r_[np.zeros(40, bool), np.ones(60, bool)]  # ten never ordered, 40 once, ten thrice
+    (trait,) = segment_traits(table, segment)
+    assert np.median(orders[segment]) == 1.0 and np.median(orders) == 0.5
+    assert trait.text.startswith("Number of orders: typically 1.0 orders vs 0.5 orders overall")
+    buyers = np.r_[np.zeros(50, bool), np.ones(50, bool)]  # 40 once and ten thrice: median 1 of 1
+    table2 = CustomerTable(
+        pd.DataFrame({"frequency": np.r_[np.ones(50), orders[50:]]}, index=table.frame.index), catalog
+    )
+    (trait,) = segment_traits(table2, buyers)
+    assert trait.text == "Number of orders: on average 1.4 orders vs 1.2 orders overall (1.2x the usual)"
