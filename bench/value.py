@@ -162,6 +162,7 @@ def compare(name: str) -> pd.DataFrame:
     ours = bt.by_name("ours")
     print(f"  {ours.summary('the holdout period')}")
     print(f"  {ours.targeting_sentence(0.3, 'the holdout period')}")
+    print(f"  {ours.totals_sentence('the holdout period')}")
     if pred is not None:
         print(f"  {_parameters(rfm_from_features(features), times.pop('params'))}")
     print(f"  ours: backtest (fit + predict) {ours_s:.1f} s wall, {ours_cpu:.1f} s CPU; textbook: {times}")

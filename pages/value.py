@@ -177,6 +177,7 @@ with right:
         lambda: calibration_chart(ours.calibration, what),
         height=340,
     )
+    st.caption(ours.totals_sentence(period))
 with st.expander("Which model, and why", expanded=True):
     for note in bt.notes:
         st.markdown(f"- {note}")

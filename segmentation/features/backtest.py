@@ -70,6 +70,8 @@ class BacktestMetrics:
     buyers_reached: tuple[float, ...]
     calibration: pd.DataFrame
     interval_coverage: float = float("nan")
+    orders_predicted: float = float("nan")  # summed over the customers known at the cut
+    orders_actual: float = float("nan")
 
     @property
     def grade(self) -> str:
@@ -85,6 +87,22 @@ class BacktestMetrics:
             f"Target the top {share:.0%} by chance of buying and you reach {self.reach(share):.0%} "
             f"of {period}'s buyers."
         )
+
+    def totals_sentence(self, period: str = "the next period") -> str:
+        """Predicted against actual orders in all, and why a gap beyond a tenth is there."""
+        gap = self.orders_actual / self.orders_predicted - 1 if self.orders_predicted > 0 else float("nan")
+        said = (
+            f"In all, we predicted {self.orders_predicted:,.0f} orders from these customers in {period}; "
+            f"{self.orders_actual:,.0f} came"
+        )
+        if not np.isfinite(gap) or abs(gap) <= 0.1:
+            return f"{said}."
+        why = (
+            "the models learn each customer's pace, not seasonal peaks or the shop's growth"
+            if gap > 0
+            else "the models learn each customer's pace, not a slowdown of the whole shop"
+        )
+        return f"{said} ({gap:+.0%}): {why}."
 
     def summary(self, period: str = "the next period") -> str:
         return (
@@ -139,6 +157,8 @@ def score_predictions(
         buyers_reached=reached,
         calibration=calib,
         interval_coverage=coverage,
+        orders_predicted=float(purchases.sum()),
+        orders_actual=float(got_p.sum()),
     )
 
 

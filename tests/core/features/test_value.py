@@ -283,3 +283,27 @@ def test_gamma_gamma_recovers_planted_spend_parameters() -> None:
     # the expected order value is each customer's true mean order (p / nu) up to the noise of few orders
     truth = p / nu
     assert pearsonr(model.expected_order_value(rfm), truth)[0] > pearsonr(mean_spend, truth)[0]
+
+
+def test_totals_sentence_says_predicted_against_actual_orders_and_why_they_differ() -> None:
+    from segmentation.features import score_predictions
+
+    ids = pd.Index([f"c{i}" for i in range(10)], name="customer_id")
+    predicted = pd.DataFrame(
+        {"expected_purchases": np.linspace(0.5, 2.0, 10), "predicted_spend": np.linspace(5, 20, 10),
+         "buy_probability": np.linspace(0.1, 0.9, 10)}, index=ids,
+    )  # fmt: skip
+    assert predicted["expected_purchases"].sum() == pytest.approx(12.5)
+    actual = pd.DataFrame({"purchases": [0, 0, 1, 1, 2, 2, 2, 3, 3, 4], "spend": 10.0}, index=ids)
+    m = score_predictions("ours", predicted, actual)
+    assert (m.orders_predicted, m.orders_actual) == (pytest.approx(12.5), 18.0)
+    assert m.totals_sentence("May") == (
+        "In all, we predicted 12 orders from these customers in May; 18 came (+44%): "
+        "the models learn each customer's pace, not seasonal peaks or the shop's growth."
+    )
+    fewer = score_predictions("ours", predicted, actual.assign(purchases=actual["purchases"] // 2))
+    assert "7 came (-44%): the models learn each customer's pace, not a slowdown" in fewer.totals_sentence()
+    close = score_predictions("ours", predicted, actual.assign(purchases=[0, 1, 1, 1, 1, 2, 2, 1, 1, 2]))
+    assert (
+        close.totals_sentence("May") == "In all, we predicted 12 orders from these customers in May; 12 came."
+    )
