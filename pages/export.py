@@ -15,6 +15,7 @@ from segmentation.outputs import (
     country_names,
     size_messages,
     to_csv_bytes,
+    usual_country,
 )
 from ui import compute, state, widgets
 
@@ -78,10 +79,11 @@ countries = country_names()
 country = c4.selectbox(
     "Country of customers without one",
     list(countries),
-    index=list(countries).index("GB"),
+    index=list(countries).index(usual_country(dataset.table.frame.get("country"))),
     format_func=lambda c: f"{c} · {countries[c]}",
     key="phone_country",
-    help="Used for phone numbers written without a country code when the customer's country is blank.",
+    help="Used for phone numbers written without a country code when the customer's country is blank. "
+    "It starts at your customers' most common country.",
 )
 with st.container(border=True):
     st.markdown("**Global control group** · customers kept out of every campaign, every month")

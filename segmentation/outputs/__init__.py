@@ -37,6 +37,7 @@ from segmentation.outputs.contacts import (
     normalise_email,
     parse_phone,
     read_consent,
+    usual_country,
 )
 from segmentation.outputs.export import (
     DEFAULT_CONTACT_COLUMNS,
@@ -170,6 +171,7 @@ __all__ = [
     "to_csv_bytes",
     "to_xlsx_bytes",
     "traits_chart",
+    "usual_country",
     "welch_interval",
     "wilson_interval",
     "zip_by_segment",

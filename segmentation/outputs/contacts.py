@@ -93,6 +93,17 @@ def country_names() -> dict[str, str]:
     return {str(c.alpha_2): str(c.name) for c in sorted(pycountry.countries, key=lambda c: c.alpha_2)}
 
 
+def usual_country(countries: pd.Series | None, fallback: str = "GB") -> str:
+    """The customers' most common recognised country (ISO-2), or ``fallback`` when none is known."""
+    if countries is None:
+        return fallback
+    counts: Counter[str] = Counter()
+    for value, n in countries.astype("string").value_counts().items():
+        if code := country_code(value):
+            counts[code] += int(n)
+    return counts.most_common(1)[0][0] if counts else fallback
+
+
 def normalise_email(value: object) -> str | None:
     """Trimmed, lower-case e-mail address, or None when the value is not an address."""
     text = _text(value).lower()

@@ -169,3 +169,12 @@ def test_compact_e164_numbers_read_exactly_as_a_full_parse_reads_them() -> None:
     want = [_full_parse(t) for t in texts for _ in ("GB", None)]
     assert got == want
     assert sum(p is not None for p, _ in got) > 500  # valid numbers among them, not only refusals
+
+
+def test_the_usual_country_is_the_customers_most_common_recognised_one() -> None:
+    from segmentation.outputs import usual_country
+
+    countries = pd.Series(["Germany", "DE", "deutschland", "France", None, "Atlantis", "Atlantis", "Atlantis"])
+    assert usual_country(countries) == "DE"  # three spellings of Germany; Atlantis is no country
+    assert usual_country(pd.Series([None, "Atlantis"])) == "GB"
+    assert usual_country(None, fallback="US") == "US"
