@@ -193,11 +193,14 @@ def fit(
     else:
         seg = RULE_SETS[recipe.method].function(table)
     if recipe.names:
-        if len(recipe.names) != len(seg.names):
+        names = list(recipe.names)
+        if recipe.method == "lifecycle" and len(names) == len(seg.names) - 1:
+            names.append(seg.names[-1])  # saved before the stage "Order date unknown" was added
+        if len(names) != len(seg.names):
             raise DataError(
                 "The recipe's segment names do not match the number of segments found in this data."
             )
-        seg = seg.renamed(recipe.names)
+        recipe, seg = replace(recipe, names=names), seg.renamed(names)
     if fitted is None:  # rules: what the run learned is the RFM bands, if any
         return seg, with_fitted(recipe, seg)
     X = (

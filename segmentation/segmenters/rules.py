@@ -20,7 +20,9 @@ from segmentation.catalog import CustomerTable
 from segmentation.segmenters.rfm import rfm_segments
 from segmentation.segments import Segmentation
 
-LIFECYCLE_NAMES: tuple[str, ...] = ("Prospect", "New", "Active", "Repeat", "Reactivated", "Lapsing", "Lost")
+LIFECYCLE_NAMES: tuple[str, ...] = (
+    "Prospect", "New", "Active", "Repeat", "Reactivated", "Lapsing", "Lost", "Order date unknown",
+)  # fmt: skip
 LOYALTY_NAMES: tuple[str, ...] = ("Platinum", "Gold", "Silver", "Bronze")
 VALUE_NAMES: tuple[str, ...] = ("Top 1%", "Top 1-10%", "Top 10-20%", "Other 80%")
 NPS_NAMES: tuple[str, ...] = ("Promoters", "Passives", "Detractors", "No answer")
@@ -54,7 +56,8 @@ def default_lifecycle_thresholds(table: CustomerTable) -> dict[str, float]:
 def lifecycle_stages(table: CustomerTable, thresholds: Mapping[str, float] | None = None) -> Segmentation:
     """Lifecycle stage of every customer.
 
-    Stages, checked in this order: Prospect (never ordered), New (first order within ``new`` days),
+    Stages, checked in this order: Prospect (never ordered), Order date unknown (orders counted in a
+    customer list that leaves their dates blank), New (first order within ``new`` days),
     Lost (no order for more than ``lost`` days), Lapsing (no order for more than ``active`` days),
     Reactivated (bought recently after a pause longer than ``lost`` days), Repeat (bought recently,
     two or more orders), Active (bought recently, once). ``thresholds`` overrides any of the keys
@@ -70,16 +73,17 @@ def lifecycle_stages(table: CustomerTable, thresholds: Mapping[str, float] | Non
     first_days = first.astype(float).to_numpy() if first is not None else np.full(len(frame), np.inf)
     gap = frame.get("max_gap_days")
     max_gap = gap.astype(float).fillna(0).to_numpy() if gap is not None else np.zeros(len(frame))
-    prospect = (frequency <= 0) | np.isnan(recency)
+    prospect = frequency <= 0
     choices = [
         prospect,
+        np.isnan(recency),  # bought, but when is unknown: neither a prospect nor recent
         first_days <= limits["new"],
         recency > limits["lost"],
         recency > limits["active"],
         max_gap > limits["lost"],
         frequency >= 2,
     ]
-    codes = np.select(choices, [0, 1, 6, 5, 4, 3], default=2)
+    codes = np.select(choices, [0, 7, 1, 6, 5, 4, 3], default=2)
     return Segmentation.from_codes(codes, frame.index, LIFECYCLE_NAMES, "lifecycle", {"thresholds": limits})
 
 

@@ -260,3 +260,13 @@ def test_refit_forgets_what_the_saved_run_learned(dataset):
     assert recipe.segment(dataset.table, named).names == ("A", "B", "C")  # kept when assigned to them
     bands = recipe.unfitted(recipe.Recipe("rfm11", params={"edges": {"F": [1, 2]}}, names=["x"]))
     assert "edges" not in bands.params and bands.names == ["x"]  # rule names stay: rules do not move
+
+
+def test_a_lifecycle_recipe_saved_with_seven_stage_names_still_applies(dataset):
+    """Recipes saved before the stage "Order date unknown" name seven stages; they keep working."""
+    seven = ["Not yet", "Fresh", "Once", "Again", "Back", "Slipping", "Gone"]
+    seg = recipe.segment(
+        dataset.table, recipe.Recipe.from_json(recipe.Recipe("lifecycle", names=seven).to_json())
+    )
+    assert list(seg.names) == [*seven, "Order date unknown"]
+    assert seg.sizes().sum() == len(dataset.table.frame)

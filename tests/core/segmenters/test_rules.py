@@ -145,6 +145,23 @@ def test_lifecycle_covers_everyone(table: CustomerTable) -> None:
     assert (table.frame.loc[back, "max_gap_days"] > limits["lost"]).all()
 
 
+def test_lifecycle_keeps_buyers_without_an_order_date_out_of_the_prospects() -> None:
+    """A customer list counting orders but leaving "days since last order" blank (corpus 09): those
+    customers bought, so no onboarding series; they get a stage of their own."""
+    catalog = (
+        Feature("recency_days", "behavioural", "Days since last purchase", unit="days"),
+        Feature("frequency", "behavioural", "Number of orders", unit="orders", skewed=True),
+    )
+    frame = pd.DataFrame(
+        {"recency_days": [5.0, np.nan, np.nan, 400.0], "frequency": [3.0, 2.0, 0.0, 1.0]},
+        index=["recent", "undated", "never", "old"],
+    )
+    seg = lifecycle_stages(CustomerTable(frame, catalog), {"new": 0, "active": 30, "lost": 365})
+    assert seg.named.to_dict() == {
+        "recent": "Repeat", "undated": "Order date unknown", "never": "Prospect", "old": "Lost",
+    }  # fmt: skip
+
+
 def test_lifecycle_rejects_unordered_thresholds(table: CustomerTable) -> None:
     with pytest.raises(ValueError, match="new <= active <= lost"):
         lifecycle_stages(table, {"new": 100, "active": 50})
