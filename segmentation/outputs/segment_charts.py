@@ -240,14 +240,12 @@ def priority_chart(profiles: pd.DataFrame) -> alt.TopLevelMixin:
     name_col = "name" if "name" in profiles.columns else "segment"
     if "size" not in profiles.columns and "customers" in profiles.columns:
         profiles = profiles.rename(columns={"customers": "size"})  # profiling.profiles_frame naming
-    measure = "revenue"
-    if "measure" in profiles.columns and (profiles["measure"] == "orders").any():
-        measure = "orders"
-        require_columns(profiles, [name_col, "size", "value"], "priority")
-        profiles = profiles.drop(columns=["revenue", "revenue_share"], errors="ignore")
-    else:
+    # profiles_frame says what worth is counted in (value, value_share, measure); other callers give revenue
+    measure = (
+        str(profiles["measure"].iloc[0]) if "measure" in profiles.columns and len(profiles) else "revenue"
+    )
+    if "value" not in profiles.columns:
         require_columns(profiles, [name_col, "size", "revenue"], "priority")
-        profiles = profiles.drop(columns=["value", "value_share"], errors="ignore")
         profiles = profiles.rename(columns={"revenue": "value", "revenue_share": "value_share"})
     extra = [c for c in ("value_share", "priority") if c in profiles.columns]
     data = plain_columns(profiles, [name_col, "size", "value", *extra]).rename(columns={name_col: "segment"})
