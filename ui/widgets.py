@@ -13,6 +13,7 @@ import streamlit as st
 
 from segmentation.dataset import SET_ASIDE_LIMIT, Dataset, FileReport
 from segmentation.errors import DataError
+from segmentation.features import n_customers
 from segmentation.outputs import to_csv_bytes
 from ui.keys import CacheKey
 
@@ -61,7 +62,7 @@ def sidebar_status(slot, dataset: Dataset | None) -> None:
             st.caption("No data loaded yet.")
             return
         st.caption(
-            f"**{len(dataset.table.frame):,} customers** loaded from {', '.join(f.name for f in dataset.files)}"
+            f"**{n_customers(len(dataset.table.frame))}** loaded from {', '.join(f.name for f in dataset.files)}"
         )
         active = state.active()
         if active is not None:

@@ -29,7 +29,7 @@ from segmentation.features.next_product import (
     popular_picks,
     purchases_by_item,
 )
-from segmentation.features.order_features import slug
+from segmentation.features.order_features import n_customers, slug
 from segmentation.features.predictive import (
     MAX_DEFAULT_HORIZON,
     PREDICTED_FEATURES,
@@ -73,6 +73,7 @@ __all__ = [
     "history_outcomes",
     "history_span",
     "item_column",
+    "n_customers",
     "named_products",
     "next_products",
     "popular_picks",
